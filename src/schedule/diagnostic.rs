@@ -1,0 +1,163 @@
+//! Problems found in schedule files, each tied to a file and a byte span, and
+//! rendered the way rustc renders them: `file:line:col`, the source line, a
+//! caret under the culprit, and what to do about it. codespan-reporting
+//! measures display width, so Japanese text before the culprit does not shift
+//! the caret.
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Config};
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, located in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: FileId,
+    pub span: Range<usize>,
+    pub message: String,
+    /// What to do about it, when there is something useful to say.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file,
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(file: FileId, span: Range<usize>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, span, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Index of a file in [`SourceFiles`].
+pub type FileId = usize;
+
+/// The text of every schedule file read, so that diagnostics can quote it.
+#[derive(Default)]
+pub struct SourceFiles {
+    files: SimpleFiles<String, String>,
+}
+
+impl SourceFiles {
+    pub fn add(&mut self, name: String, text: String) -> FileId {
+        self.files.add(name, text)
+    }
+
+    pub fn text(&self, file: FileId) -> &str {
+        // Ids only come from `add`, so the lookup cannot fail.
+        self.files
+            .get(file)
+            .map(|file| file.source().as_str())
+            .unwrap_or_default()
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
+        let text = self.text(file);
+        let offset = offset.min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+
+    /// Renders diagnostics without colour, in the order given.
+    pub fn render(&self, diagnostics: &[Diagnostic]) -> String {
+        let mut rendered = String::new();
+        let config = Config::default();
+        for diagnostic in diagnostics {
+            let report = match diagnostic.severity {
+                Severity::Error => Report::error(),
+                Severity::Warning => Report::warning(),
+            };
+            let mut report =
+                report
+                    .with_message(&diagnostic.message)
+                    .with_labels(vec![Label::primary(
+                        diagnostic.file,
+                        diagnostic.span.clone(),
+                    )]);
+            if let Some(help) = &diagnostic.help {
+                report = report.with_notes(vec![format!("help: {help}")]);
+            }
+            // Writing into a Vec cannot fail; a span outside the file would be
+            // our bug, and then the message still goes out without the snippet.
+            if term::emit_to_string(&mut rendered, &config, &self.files, &report).is_err() {
+                let (line, column) = self.line_col(diagnostic.file, diagnostic.span.start);
+                let name = self.files.get(diagnostic.file).map(|f| f.name().clone());
+                let header = format!(
+                    "{}:{line}:{column}: {}\n",
+                    name.unwrap_or_default(),
+                    diagnostic.message
+                );
+                rendered.push_str(&header);
+            }
+        }
+        rendered
+    }
+}
+
+impl std::fmt::Debug for SourceFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceFiles").finish_non_exhaustive()
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn caret_sits_under_the_culprit_after_japanese_text() {
+        let mut files = SourceFiles::default();
+        let text = "name = \"楽天\"\nstatus = \"maybe\"\n".to_owned();
+        let start = text.find("\"maybe\"").unwrap();
+        let file = files.add("s.toml".into(), text);
+        let rendered = files.render(&[Diagnostic::error(file, start..start + 7, "bad status")
+            .with_help("use confirmed, tentative or cancelled")]);
+        assert!(rendered.contains("s.toml:2:10"), "{rendered}");
+        let source_line = rendered.lines().find(|l| l.contains("status =")).unwrap();
+        let caret_line = rendered.lines().find(|l| l.contains("^^^^^^^")).unwrap();
+        let source_col = source_line.find("\"maybe\"").unwrap();
+        let caret_col = caret_line.find('^').unwrap();
+        assert_eq!(source_col, caret_col, "{rendered}");
+        assert!(rendered.contains("help: use confirmed"), "{rendered}");
+    }
+
+    #[test]
+    fn line_and_column_count_characters_not_bytes() {
+        let mut files = SourceFiles::default();
+        let file = files.add("s.toml".into(), "a = \"日本\"\nb = 1\n".into());
+        let offset = "a = \"日本".len();
+        assert_eq!(files.line_col(file, offset), (1, 8));
+    }
+}

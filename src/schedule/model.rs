@@ -1,0 +1,383 @@
+//! The checked schedule model: what the rest of the pipeline works from.
+//! Every value here has passed validation, so later stages need not check
+//! again (a window's impact names only services its group declares, dates
+//! are real dates, the zone is a known IANA zone, …).
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono_tz::Tz;
+use std::path::PathBuf;
+
+/// Every calendar found in the schedules folder, in file-name order.
+#[derive(Debug, Clone)]
+pub struct Schedules {
+    pub calendars: Vec<Calendar>,
+}
+
+impl Schedules {
+    pub fn groups(&self) -> impl Iterator<Item = (&Calendar, &Group)> {
+        self.calendars
+            .iter()
+            .flat_map(|calendar| calendar.groups.iter().map(move |group| (calendar, group)))
+    }
+}
+
+/// One schedule file's `[calendar]` with its groups and windows.
+#[derive(Debug, Clone)]
+pub struct Calendar {
+    pub source: PathBuf,
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub timezone: Tz,
+    pub url: Option<String>,
+    pub contact: Option<String>,
+    pub notes: Vec<String>,
+    pub language: Language,
+    pub title: String,
+    pub refresh_hours: u32,
+    pub revision: u32,
+    pub revised: Option<DateTime<Utc>>,
+    /// In the order the file declares them.
+    pub groups: Vec<Group>,
+    /// In the order the file declares them.
+    pub windows: Vec<Window>,
+}
+
+impl Calendar {
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|group| group.id == id)
+    }
+}
+
+/// The language of the words maintcal adds to the schedule's own text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    Japanese,
+    English,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Confirmed,
+    Tentative,
+    Cancelled,
+}
+
+impl Status {
+    /// The keyword used in `list --json` and in the schedule files.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Status::Confirmed => "confirmed",
+            Status::Tentative => "tentative",
+            Status::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// Local wall-clock times of a window (or of one changed occurrence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hours {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+    /// The end is on the day after the start.
+    pub ends_next_day: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub id: String,
+    pub title: Option<String>,
+    pub timing: Timing,
+    pub hours: Hours,
+    pub status: Status,
+    pub notes: Vec<String>,
+    pub revised: DateTime<Utc>,
+    pub revision: u32,
+    /// One entry per affected group, in the calendar's group order.
+    pub impacts: Vec<GroupImpact>,
+}
+
+impl Window {
+    pub fn impact_on(&self, group_id: &str) -> Option<&GroupImpact> {
+        self.impacts.iter().find(|impact| impact.group == group_id)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum Timing {
+    Once { date: NaiveDate },
+    Monthly(MonthlyRule),
+}
+
+/// "Every `interval` months on the `nth` `weekday`", from `first` to `end`.
+#[derive(Debug, Clone)]
+pub struct MonthlyRule {
+    /// 1..=5, or -1 for the last such weekday of the month.
+    pub nth: i8,
+    pub weekday: Weekday,
+    pub interval: u32,
+    pub first: NaiveDate,
+    pub end: RecurrenceEnd,
+    /// Dates the rule gives on which there is no window.
+    pub skips: Vec<NaiveDate>,
+    /// Occurrences that differ from the rule, keyed by the date the rule gives.
+    pub changes: Vec<OccurrenceChange>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecurrenceEnd {
+    /// The last date an occurrence may start on (inclusive).
+    Until(NaiveDate),
+    /// How many dates the rule gives, skipped ones included (as RRULE COUNT).
+    Count(u32),
+}
+
+#[derive(Debug, Clone)]
+pub struct OccurrenceChange {
+    /// The date the rule gives (the RECURRENCE-ID).
+    pub rule_date: NaiveDate,
+    pub date: NaiveDate,
+    pub hours: Hours,
+    pub status: Status,
+    pub notes: Vec<String>,
+    pub revised: DateTime<Utc>,
+    pub revision: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupImpact {
+    pub group: String,
+    pub services: Vec<ServiceImpact>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceImpact {
+    pub service: String,
+    pub kind: ImpactKind,
+    pub note: Option<String>,
+    /// A sub-range of the window, in local times; `None` means the whole window.
+    pub hours: Option<SubRange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImpactKind {
+    Stops,
+    Partial { unavailable: String },
+    Runs,
+}
+
+impl ImpactKind {
+    /// The keyword used in `list --json`.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            ImpactKind::Stops => "stops",
+            ImpactKind::Partial { .. } => "partial",
+            ImpactKind::Runs => "runs",
+        }
+    }
+
+    pub fn is_outage(&self) -> bool {
+        !matches!(self, ImpactKind::Runs)
+    }
+}
+
+/// A service's own local start and end inside the window. Times earlier than
+/// the window's start fall on the day after it (the window crosses midnight).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SubRange {
+    pub start: NaiveTime,
+    pub end: NaiveTime,
+}
+
+/// Most dates one recurring window may give: far beyond any real schedule
+/// (about 800 years of monthly windows), small enough that `list` and the
+/// checks stay fast and bounded.
+pub const MAX_OCCURRENCES: usize = 10_000;
+
+impl MonthlyRule {
+    /// The dates the rule gives, skipped ones included, in order: the first is
+    /// the first matching date on or after `first`, and months are counted in
+    /// steps of `interval` from that one, as RFC 5545 does from DTSTART.
+    /// Months without the nth weekday (a 5th Sunday) give nothing. Stops after
+    /// [`MAX_OCCURRENCES`] dates; validation rejects rules that reach it.
+    pub fn rule_dates(&self) -> Vec<NaiveDate> {
+        let mut dates = Vec::new();
+        let Some(mut month) = self.first_month() else {
+            return dates;
+        };
+        while dates.len() < MAX_OCCURRENCES {
+            if let Some(date) = nth_weekday_of_month(month.0, month.1, self.nth, self.weekday) {
+                match self.end {
+                    RecurrenceEnd::Until(until) if date > until => break,
+                    RecurrenceEnd::Count(count) if dates.len() >= count as usize => break,
+                    _ => {}
+                }
+                dates.push(date);
+            }
+            month = add_months(month, self.interval);
+            if month.0 > 9999 {
+                break;
+            }
+        }
+        dates
+    }
+
+    /// True when the rule would give more than [`MAX_OCCURRENCES`] dates.
+    pub fn exceeds_limit(&self) -> bool {
+        match self.end {
+            RecurrenceEnd::Count(count) => count as usize > MAX_OCCURRENCES,
+            RecurrenceEnd::Until(until) => {
+                let dates = self.rule_dates();
+                dates.len() >= MAX_OCCURRENCES
+                    && dates
+                        .last()
+                        .is_some_and(|&last| last < until && self.next_after(last) <= Some(until))
+            }
+        }
+    }
+
+    fn next_after(&self, date: NaiveDate) -> Option<NaiveDate> {
+        let mut month = add_months((date.year(), date.month()), self.interval);
+        for _ in 0..12 {
+            if let Some(next) = nth_weekday_of_month(month.0, month.1, self.nth, self.weekday) {
+                return Some(next);
+            }
+            month = add_months(month, self.interval);
+        }
+        None
+    }
+
+    /// The (year, month) of the first matching date on or after `first`.
+    fn first_month(&self) -> Option<(i32, u32)> {
+        let mut month = (self.first.year(), self.first.month());
+        // A matching date exists at least every few months (a 5th weekday
+        // occurs four or five times a year), so a short search suffices.
+        for _ in 0..24 {
+            if nth_weekday_of_month(month.0, month.1, self.nth, self.weekday)
+                .is_some_and(|date| date >= self.first)
+            {
+                return Some(month);
+            }
+            month = add_months(month, 1);
+        }
+        None
+    }
+}
+
+/// The `nth` (1..=5, or -1 for last) `weekday` of a month, if the month has one.
+pub fn nth_weekday_of_month(year: i32, month: u32, nth: i8, weekday: Weekday) -> Option<NaiveDate> {
+    if nth == -1 {
+        let (next_year, next_month) = add_months((year, month), 1);
+        let last_day = NaiveDate::from_ymd_opt(next_year, next_month, 1)?.pred_opt()?;
+        let back =
+            (7 + last_day.weekday().num_days_from_monday() - weekday.num_days_from_monday()) % 7;
+        return last_day.checked_sub_days(chrono::Days::new(u64::from(back)));
+    }
+    let nth = u8::try_from(nth).ok().filter(|n| (1..=5).contains(n))?;
+    NaiveDate::from_weekday_of_month_opt(year, month, weekday, nth)
+}
+
+fn add_months((year, month): (i32, u32), months: u32) -> (i32, u32) {
+    let index = i64::from(year) * 12 + i64::from(month - 1) + i64::from(months);
+    let year = i32::try_from(index.div_euclid(12)).unwrap_or(i32::MAX);
+    (year, index.rem_euclid(12) as u32 + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn rule(nth: i8, first: NaiveDate, end: RecurrenceEnd, interval: u32) -> MonthlyRule {
+        MonthlyRule {
+            nth,
+            weekday: Weekday::Sun,
+            interval,
+            first,
+            end,
+            skips: vec![],
+            changes: vec![],
+        }
+    }
+
+    #[test]
+    fn second_sundays_of_the_notice() {
+        let rule = rule(
+            2,
+            date(2020, 6, 14),
+            RecurrenceEnd::Until(date(2020, 7, 12)),
+            1,
+        );
+        assert_eq!(
+            rule.rule_dates(),
+            vec![date(2020, 6, 14), date(2020, 7, 12)]
+        );
+    }
+
+    #[test]
+    fn first_date_not_on_the_rule_starts_at_the_next_match() {
+        let rule = rule(2, date(2020, 6, 20), RecurrenceEnd::Count(2), 2);
+        // First match on or after 2020-06-20 is 2020-07-12; then every 2 months.
+        assert_eq!(
+            rule.rule_dates(),
+            vec![date(2020, 7, 12), date(2020, 9, 13)]
+        );
+    }
+
+    #[test]
+    fn last_and_fifth_sundays() {
+        let last = rule(-1, date(2020, 1, 1), RecurrenceEnd::Count(3), 1);
+        assert_eq!(
+            last.rule_dates(),
+            vec![date(2020, 1, 26), date(2020, 2, 23), date(2020, 3, 29)]
+        );
+        // 2020 has 5th Sundays in March, May, August, November.
+        let fifth = rule(
+            5,
+            date(2020, 1, 1),
+            RecurrenceEnd::Until(date(2020, 12, 31)),
+            1,
+        );
+        assert_eq!(
+            fifth.rule_dates(),
+            vec![
+                date(2020, 3, 29),
+                date(2020, 5, 31),
+                date(2020, 8, 30),
+                date(2020, 11, 29)
+            ]
+        );
+    }
+
+    #[test]
+    fn huge_rules_are_detected() {
+        let endless = rule(
+            2,
+            date(2020, 1, 1),
+            RecurrenceEnd::Until(date(9999, 12, 31)),
+            1,
+        );
+        assert!(endless.exceeds_limit());
+        let counted = rule(2, date(2020, 1, 1), RecurrenceEnd::Count(1_000_000), 1);
+        assert!(counted.exceeds_limit());
+        let fine = rule(
+            2,
+            date(2020, 1, 1),
+            RecurrenceEnd::Until(date(2030, 1, 1)),
+            1,
+        );
+        assert!(!fine.exceeds_limit());
+    }
+}
