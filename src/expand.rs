@@ -1,0 +1,202 @@
+//! Stage 2 of the pipeline: expand windows into occurrences (local wall-clock
+//! start and end, and the instants they stand for) and split each group's
+//! services into time ranges ("slots"), one calendar event each.
+//!
+//! This is the single source of truth for "when": the feeds' RRULEs,
+//! EXDATEs and overrides are derived from it, and `list` prints it, so what
+//! `list` shows is what calendar clients compute from the feeds.
+
+use crate::schedule::model::{
+    Calendar, GroupImpact, Hours, OccurrenceChange, ServiceImpact, Status, SubRange, Timing, Window,
+};
+use crate::schedule::validate::{minutes_into, window_minutes};
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// One occurrence of a window.
+#[derive(Debug, Clone)]
+pub struct Occurrence<'a> {
+    pub calendar: &'a Calendar,
+    pub window: &'a Window,
+    /// The date the rule gives (a recurring window's RECURRENCE-ID date); a
+    /// one-off window's own date.
+    pub rule_date: NaiveDate,
+    /// Local wall-clock hours of this occurrence (changed ones differ).
+    pub hours: Hours,
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub status: Status,
+    /// Set when this occurrence of a recurring window was changed.
+    pub change: Option<&'a OccurrenceChange>,
+}
+
+impl Occurrence<'_> {
+    pub fn start_utc(&self) -> DateTime<Utc> {
+        to_utc(self.calendar.timezone, self.start)
+    }
+
+    pub fn end_utc(&self) -> DateTime<Utc> {
+        to_utc(self.calendar.timezone, self.end)
+    }
+
+    /// Local start and end of a slot in this occurrence.
+    pub fn slot_times(&self, range: Option<SubRange>) -> (NaiveDateTime, NaiveDateTime) {
+        match range {
+            None => (self.start, self.end),
+            Some(range) => (
+                self.start + Duration::minutes(minutes_into(range.start, self.hours)),
+                self.start + Duration::minutes(minutes_into(range.end, self.hours)),
+            ),
+        }
+    }
+
+    pub fn notes(&self) -> impl Iterator<Item = &String> {
+        self.window
+            .notes
+            .iter()
+            .chain(self.change.iter().flat_map(|change| change.notes.iter()))
+    }
+}
+
+/// Local start and end of a window's hours on `date`.
+pub fn local_span(date: NaiveDate, hours: Hours) -> (NaiveDateTime, NaiveDateTime) {
+    let start = date.and_time(hours.start);
+    (start, start + Duration::minutes(window_minutes(hours)))
+}
+
+/// Every occurrence of one window, skips left out, changes applied, in rule order.
+pub fn occurrences<'a>(calendar: &'a Calendar, window: &'a Window) -> Vec<Occurrence<'a>> {
+    let occurrence = |rule_date, date, hours, status, change| {
+        let (start, end) = local_span(date, hours);
+        Occurrence {
+            calendar,
+            window,
+            rule_date,
+            hours,
+            start,
+            end,
+            status,
+            change,
+        }
+    };
+    match &window.timing {
+        Timing::Once { date } => vec![occurrence(*date, *date, window.hours, window.status, None)],
+        Timing::Monthly(rule) => rule
+            .rule_dates()
+            .into_iter()
+            .filter(|date| !rule.skips.contains(date))
+            .map(
+                |date| match rule.changes.iter().find(|change| change.rule_date == date) {
+                    Some(change) => {
+                        occurrence(date, change.date, change.hours, change.status, Some(change))
+                    }
+                    None => occurrence(date, date, window.hours, window.status, None),
+                },
+            )
+            .collect(),
+    }
+}
+
+/// Every occurrence of every window of a calendar, by start instant.
+pub fn calendar_occurrences(calendar: &Calendar) -> Vec<Occurrence<'_>> {
+    let mut all: Vec<Occurrence> = calendar
+        .windows
+        .iter()
+        .flat_map(|window| occurrences(calendar, window))
+        .collect();
+    all.sort_by(|a, b| {
+        (a.start_utc(), &a.window.id, a.rule_date).cmp(&(b.start_utc(), &b.window.id, b.rule_date))
+    });
+    all
+}
+
+/// The services of one group that share a time range: one calendar event.
+#[derive(Debug, Clone)]
+pub struct Slot<'a> {
+    /// `None` for the window's own hours.
+    pub range: Option<SubRange>,
+    pub services: Vec<&'a ServiceImpact>,
+}
+
+/// Splits a group's services by time range: the window's own hours first
+/// (services that keep running belong there), then each sub-range in order.
+/// A range that no service uses gets no slot.
+pub fn slots(impact: &GroupImpact) -> Vec<Slot<'_>> {
+    let mut slots: Vec<Slot> = Vec::new();
+    let whole: Vec<&ServiceImpact> = impact
+        .services
+        .iter()
+        .filter(|service| service.hours.is_none())
+        .collect();
+    if !whole.is_empty() || impact.services.is_empty() {
+        slots.push(Slot {
+            range: None,
+            services: whole,
+        });
+    }
+    let mut ranges: Vec<SubRange> = impact.services.iter().filter_map(|s| s.hours).collect();
+    ranges.sort();
+    ranges.dedup();
+    for range in ranges {
+        slots.push(Slot {
+            range: Some(range),
+            services: impact
+                .services
+                .iter()
+                .filter(|service| service.hours == Some(range))
+                .collect(),
+        });
+    }
+    slots
+}
+
+/// The instant a local wall-clock time stands for, read as RFC 5545 reads
+/// DTSTART;TZID: in a gap (spring forward) with the offset from before the
+/// gap, so 02:30 that does not exist is 03:30 after the jump; when ambiguous
+/// (fall back), the first of the two.
+pub fn to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(time) => time.with_timezone(&Utc),
+        LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
+        LocalResult::None => {
+            // Transitions are months apart, so the offset a day earlier is
+            // the one in force just before the gap.
+            let before = tz.offset_from_utc_datetime(&(local - Duration::days(1)));
+            let offset = chrono::Offset::fix(&before);
+            Utc.from_utc_datetime(&(local - Duration::seconds(i64::from(offset.local_minus_utc()))))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, mo, d)
+            .unwrap()
+            .and_hms_opt(h, mi, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn tokyo_is_nine_hours_ahead() {
+        let utc = to_utc(chrono_tz::Asia::Tokyo, at(2020, 5, 17, 2, 0));
+        assert_eq!(utc.to_rfc3339(), "2020-05-16T17:00:00+00:00");
+    }
+
+    #[test]
+    fn a_time_in_the_spring_gap_uses_the_offset_before_it() {
+        // 02:00 does not exist in New York on 2021-03-14: RFC 5545 reads it
+        // with EST (-05:00), which is 07:00Z (03:00 EDT).
+        let utc = to_utc(chrono_tz::America::New_York, at(2021, 3, 14, 2, 0));
+        assert_eq!(utc.to_rfc3339(), "2021-03-14T07:00:00+00:00");
+    }
+
+    #[test]
+    fn an_ambiguous_time_is_its_first_occurrence() {
+        // 01:30 happens twice in New York on 2021-11-07; the first is EDT.
+        let utc = to_utc(chrono_tz::America::New_York, at(2021, 11, 7, 1, 30));
+        assert_eq!(utc.to_rfc3339(), "2021-11-07T05:30:00+00:00");
+    }
+}

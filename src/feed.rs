@@ -1,0 +1,588 @@
+//! Stage 3a: decide what each feed contains, independent of the file format.
+//! One feed per service group plus `all`; one event per window, group and
+//! time range (recurring windows as one event with a rule, plus overrides for
+//! occurrences that differ). Summaries and descriptions are composed here, in
+//! the calendar's language, so every output format says the same thing.
+
+use crate::expand::{self, Occurrence, Slot, to_utc};
+use crate::schedule::model::{
+    Calendar, Group, ImpactKind, Language, RecurrenceEnd, Schedules, ServiceImpact, Status,
+    SubRange, Timing, Window,
+};
+use chrono::{DateTime, NaiveDateTime, Utc, Weekday};
+use chrono_tz::Tz;
+
+/// The id and file stem of the feed that holds every group.
+pub const ALL_FEED_ID: &str = "all";
+
+/// A calendar feed, ready to be rendered in any format.
+#[derive(Debug, Clone)]
+pub struct Feed {
+    /// Group id, or [`ALL_FEED_ID`].
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// The zone named by X-WR-TIMEZONE.
+    pub timezone: Tz,
+    pub refresh_hours: u32,
+    pub url: Option<String>,
+    /// Sorted by start, then UID; overrides follow their series.
+    pub events: Vec<FeedEvent>,
+}
+
+impl Feed {
+    /// Every zone the feed's events use, with the first and last instant it
+    /// must cover, in a stable order.
+    pub fn zone_spans(&self) -> Vec<(Tz, DateTime<Utc>, DateTime<Utc>)> {
+        let mut spans: Vec<(Tz, DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+        for event in &self.events {
+            match spans.iter_mut().find(|(tz, _, _)| *tz == event.timezone) {
+                Some((_, first, last)) => {
+                    *first = (*first).min(event.first_instant);
+                    *last = (*last).max(event.last_instant);
+                }
+                None => spans.push((event.timezone, event.first_instant, event.last_instant)),
+            }
+        }
+        spans.sort_by_key(|(tz, _, _)| tz.name());
+        spans
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedEvent {
+    pub uid: String,
+    pub timezone: Tz,
+    /// Local wall-clock start and end in `timezone`.
+    pub start: NaiveDateTime,
+    pub end: NaiveDateTime,
+    pub recurrence: Option<Recurrence>,
+    /// For an override: the local start the rule gives for this occurrence.
+    pub recurrence_id: Option<NaiveDateTime>,
+    pub summary: String,
+    pub description: String,
+    pub status: Status,
+    /// Busy (something stops) rather than free.
+    pub opaque: bool,
+    pub sequence: u32,
+    /// DTSTAMP and LAST-MODIFIED: when the window was last revised.
+    pub revised: DateTime<Utc>,
+    pub url: Option<String>,
+    /// First start and last end over all occurrences (for VTIMEZONE spans).
+    pub first_instant: DateTime<Utc>,
+    pub last_instant: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recurrence {
+    /// The RRULE value, e.g. `FREQ=MONTHLY;BYDAY=2SU;UNTIL=20200711T170000Z`.
+    pub rule: String,
+    /// Local starts the rule gives but the schedule skips.
+    pub exdates: Vec<NaiveDateTime>,
+}
+
+/// Every feed: one per group (in file and declaration order), then `all`.
+pub fn plan(schedules: &Schedules) -> Vec<Feed> {
+    let mut feeds: Vec<Feed> = schedules
+        .groups()
+        .map(|(calendar, group)| group_feed(calendar, group))
+        .collect();
+    feeds.push(all_feed(schedules));
+    feeds
+}
+
+fn group_feed(calendar: &Calendar, group: &Group) -> Feed {
+    let words = Words::of(calendar.language);
+    let mut events = Vec::new();
+    for window in &calendar.windows {
+        let Some(impact) = window.impact_on(&group.id) else {
+            continue;
+        };
+        for slot in expand::slots(impact) {
+            let part = Part {
+                calendar,
+                window,
+                group_id: &group.id,
+                range: slot.range,
+            };
+            let opaque = slot.services.iter().any(|s| s.kind.is_outage());
+            let compose = |occurrence: &Occurrence,
+                           (start, end): (NaiveDateTime, NaiveDateTime)| {
+                let summary = summary(
+                    words,
+                    occurrence.status,
+                    &format!("{} {}", group.name, window_title(calendar, window)),
+                    kind_of(slot.services.iter().copied()),
+                    start,
+                    end,
+                );
+                let mut description = String::new();
+                describe_slot(&mut description, words, &slot, &impact.notes);
+                describe_common(
+                    &mut description,
+                    words,
+                    calendar,
+                    occurrence,
+                    group.description.as_deref(),
+                );
+                (summary, description)
+            };
+            events.extend(part.events(opaque, &compose));
+        }
+    }
+    sort_events(&mut events);
+    Feed {
+        id: group.id.clone(),
+        name: format!("{} – {}", calendar.name, group.name),
+        description: group
+            .description
+            .clone()
+            .or_else(|| calendar.description.clone())
+            .unwrap_or_else(|| format!("{} – {}", calendar.name, group.name)),
+        timezone: calendar.timezone,
+        refresh_hours: calendar.refresh_hours,
+        url: calendar.url.clone(),
+        events,
+    }
+}
+
+fn all_feed(schedules: &Schedules) -> Feed {
+    let mut events = Vec::new();
+    for calendar in &schedules.calendars {
+        let words = Words::of(calendar.language);
+        for window in &calendar.windows {
+            // Every distinct time range across the window's groups: the
+            // window's own hours first, then each sub-range.
+            let group_slots: Vec<(&Group, Vec<Slot>, &[String])> = window
+                .impacts
+                .iter()
+                .filter_map(|impact| {
+                    let group = calendar.group(&impact.group)?;
+                    Some((group, expand::slots(impact), impact.notes.as_slice()))
+                })
+                .collect();
+            let mut ranges: Vec<Option<SubRange>> = group_slots
+                .iter()
+                .flat_map(|(_, slots, _)| slots.iter().map(|slot| slot.range))
+                .collect();
+            ranges.sort();
+            ranges.dedup();
+            for range in ranges {
+                let in_range: Vec<(&Group, &Slot, &[String])> = group_slots
+                    .iter()
+                    .filter_map(|(group, slots, notes)| {
+                        let slot = slots.iter().find(|slot| slot.range == range)?;
+                        Some((*group, slot, *notes))
+                    })
+                    .collect();
+                let services = || {
+                    in_range
+                        .iter()
+                        .flat_map(|(_, slot, _)| slot.services.iter().copied())
+                };
+                let opaque = services().any(|s| s.kind.is_outage());
+                let part = Part {
+                    calendar,
+                    window,
+                    group_id: ALL_FEED_ID,
+                    range,
+                };
+                let compose =
+                    |occurrence: &Occurrence, (start, end): (NaiveDateTime, NaiveDateTime)| {
+                        let summary = summary(
+                            words,
+                            occurrence.status,
+                            &window_title_for_all(calendar, window),
+                            kind_of(services()),
+                            start,
+                            end,
+                        );
+                        let mut description = String::new();
+                        for (group, slot, notes) in &in_range {
+                            description.push_str(&format!("◆{}\n", group.name));
+                            describe_slot(&mut description, words, slot, notes);
+                            description.push('\n');
+                        }
+                        describe_common(&mut description, words, calendar, occurrence, None);
+                        (summary, description)
+                    };
+                events.extend(part.events(opaque, &compose));
+            }
+        }
+    }
+    sort_events(&mut events);
+    let first = schedules.calendars.first();
+    let name = match schedules.calendars.as_slice() {
+        [only] => only.name.clone(),
+        many => many
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" / "),
+    };
+    Feed {
+        id: ALL_FEED_ID.to_owned(),
+        description: first
+            .and_then(|c| c.description.clone())
+            .unwrap_or_else(|| name.clone()),
+        name,
+        timezone: first.map_or(chrono_tz::UTC, |c| c.timezone),
+        refresh_hours: first.map_or(crate::schedule::validate::DEFAULT_REFRESH_HOURS, |c| {
+            c.refresh_hours
+        }),
+        url: first.and_then(|c| c.url.clone()),
+        events,
+    }
+}
+
+/// One event series: a window's slot in one group (or in `all`).
+struct Part<'a> {
+    calendar: &'a Calendar,
+    window: &'a Window,
+    group_id: &'a str,
+    range: Option<SubRange>,
+}
+
+type Compose<'c> = dyn Fn(&Occurrence, (NaiveDateTime, NaiveDateTime)) -> (String, String) + 'c;
+
+impl Part<'_> {
+    /// Stable, derived only from ids: `<window>.<group>[.<HHMM-HHMM>]@<calendar>.maintcal`.
+    fn uid(&self) -> String {
+        let part = self
+            .range
+            .map(|r| format!(".{}-{}", r.start.format("%H%M"), r.end.format("%H%M")))
+            .unwrap_or_default();
+        format!(
+            "{}.{}{}@{}.maintcal",
+            self.window.id, self.group_id, part, self.calendar.id
+        )
+    }
+
+    fn events(&self, opaque: bool, compose: &Compose) -> Vec<FeedEvent> {
+        let tz = self.calendar.timezone;
+        let occurrences = expand::occurrences(self.calendar, self.window);
+        let event = |occurrence: &Occurrence| {
+            let times = occurrence.slot_times(self.range);
+            let (summary, description) = compose(occurrence, times);
+            let (revised, revision) = match occurrence.change {
+                Some(change) => (change.revised, change.revision),
+                None => (self.window.revised, self.window.revision),
+            };
+            FeedEvent {
+                uid: self.uid(),
+                timezone: tz,
+                start: times.0,
+                end: times.1,
+                recurrence: None,
+                recurrence_id: None,
+                summary,
+                description,
+                status: occurrence.status,
+                opaque,
+                sequence: self.calendar.revision + revision,
+                revised: self.calendar.revised.map_or(revised, |c| c.max(revised)),
+                url: self.calendar.url.clone(),
+                first_instant: to_utc(tz, times.0),
+                last_instant: to_utc(tz, times.1),
+            }
+        };
+        let Timing::Monthly(rule) = &self.window.timing else {
+            return occurrences.iter().map(event).collect();
+        };
+        // The series: DTSTART is the first date the rule gives, with the
+        // window's own hours, whether or not that date is skipped or changed
+        // (EXDATE and RECURRENCE-ID then take care of it).
+        let rule_dates = rule.rule_dates();
+        let (Some(&first_date), Some(&last_date)) = (rule_dates.first(), rule_dates.last()) else {
+            return Vec::new();
+        };
+        let plain = |date| Occurrence {
+            calendar: self.calendar,
+            window: self.window,
+            rule_date: date,
+            hours: self.window.hours,
+            start: expand::local_span(date, self.window.hours).0,
+            end: expand::local_span(date, self.window.hours).1,
+            status: self.window.status,
+            change: None,
+        };
+        let rule_start = |date| plain(date).slot_times(self.range).0;
+        let mut master = event(&plain(first_date));
+        let mut rrule = "FREQ=MONTHLY".to_string();
+        if rule.interval > 1 {
+            rrule.push_str(&format!(";INTERVAL={}", rule.interval));
+        }
+        rrule.push_str(&format!(
+            ";BYDAY={}{}",
+            rule.nth,
+            weekday_code(rule.weekday)
+        ));
+        match rule.end {
+            // UNTIL is the exact start of the last date's instance, in UTC as
+            // RFC 5545 requires with a TZID'd DTSTART; inclusive.
+            RecurrenceEnd::Until(_) => rrule.push_str(&format!(
+                ";UNTIL={}",
+                to_utc(tz, rule_start(last_date)).format("%Y%m%dT%H%M%SZ")
+            )),
+            RecurrenceEnd::Count(count) => rrule.push_str(&format!(";COUNT={count}")),
+        }
+        master.recurrence = Some(Recurrence {
+            rule: rrule,
+            exdates: rule.skips.iter().map(|&date| rule_start(date)).collect(),
+        });
+        let duration = master.last_instant - master.first_instant;
+        master.first_instant = occurrences.first().map_or(master.first_instant, |o| {
+            to_utc(tz, o.slot_times(self.range).0)
+        });
+        master.last_instant = occurrences.last().map_or(master.last_instant, |o| {
+            to_utc(tz, o.slot_times(self.range).1)
+        });
+        let mut events = vec![master.clone()];
+        // Overrides: a changed occurrence, or one whose end a client would
+        // compute differently (RFC 5545 keeps the exact duration across a
+        // DST change; the schedule keeps the local end time).
+        for occurrence in &occurrences {
+            let plain_occurrence = plain(occurrence.rule_date);
+            let plain_event = event(&plain_occurrence);
+            let mut instance = event(occurrence);
+            let client_start = to_utc(tz, plain_event.start);
+            let client_end = client_start + duration;
+            let differs = occurrence.change.is_some()
+                || instance.first_instant != client_start
+                || instance.last_instant != client_end;
+            if differs {
+                instance.recurrence_id = Some(plain_event.start);
+                events.push(instance);
+            }
+        }
+        events
+    }
+}
+
+fn sort_events(events: &mut [FeedEvent]) {
+    events.sort_by(|a, b| {
+        (a.first_instant, &a.uid, a.recurrence_id).cmp(&(b.first_instant, &b.uid, b.recurrence_id))
+    });
+}
+
+fn weekday_code(weekday: Weekday) -> &'static str {
+    match weekday {
+        Weekday::Mon => "MO",
+        Weekday::Tue => "TU",
+        Weekday::Wed => "WE",
+        Weekday::Thu => "TH",
+        Weekday::Fri => "FR",
+        Weekday::Sat => "SA",
+        Weekday::Sun => "SU",
+    }
+}
+
+// ---- text -------------------------------------------------------------------
+
+/// The words maintcal adds around the schedule's own text.
+struct Words {
+    tentative: &'static str,
+    cancelled: &'static str,
+    stops: &'static str,
+    partly: &'static str,
+    runs: &'static str,
+    stopping_heading: &'static str,
+    partly_heading: &'static str,
+    running_heading: &'static str,
+    unavailable: &'static str,
+    notes_heading: &'static str,
+    contact: &'static str,
+    next_day: &'static str,
+    hours: &'static str,
+}
+
+impl Words {
+    fn of(language: Language) -> &'static Words {
+        match language {
+            Language::Japanese => &Words {
+                tentative: "【予定】",
+                cancelled: "【中止】",
+                stops: "停止",
+                partly: "一部停止",
+                runs: "停止なし",
+                stopping_heading: "停止するサービス",
+                partly_heading: "一部停止するサービス",
+                running_heading: "停止しないサービス",
+                unavailable: "利用できない機能",
+                notes_heading: "備考",
+                contact: "お問い合わせ",
+                next_day: "翌",
+                hours: "時間",
+            },
+            Language::English => &Words {
+                tentative: "[Tentative] ",
+                cancelled: "[Cancelled] ",
+                stops: "stops",
+                partly: "partly stops",
+                runs: "no outage",
+                stopping_heading: "Stops",
+                partly_heading: "Partly stops",
+                running_heading: "Keeps running",
+                unavailable: "unavailable",
+                notes_heading: "Notes",
+                contact: "Contact",
+                next_day: "+1 ",
+                hours: "Hours",
+            },
+        }
+    }
+}
+
+/// The strongest impact among the services: stops, else partly, else runs.
+fn kind_of<'a>(services: impl Iterator<Item = &'a ServiceImpact>) -> Strength {
+    services.fold(Strength::Runs, |strongest, service| {
+        strongest.max(match service.kind {
+            ImpactKind::Stops => Strength::Stops,
+            ImpactKind::Partial { .. } => Strength::Partly,
+            ImpactKind::Runs => Strength::Runs,
+        })
+    })
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Strength {
+    Runs,
+    Partly,
+    Stops,
+}
+
+fn window_title(calendar: &Calendar, window: &Window) -> String {
+    window
+        .title
+        .clone()
+        .unwrap_or_else(|| calendar.title.clone())
+}
+
+fn window_title_for_all(calendar: &Calendar, window: &Window) -> String {
+    window
+        .title
+        .clone()
+        .unwrap_or_else(|| calendar.name.clone())
+}
+
+/// `【予定】RMS サービス 定期メンテナンス：停止 02:00–08:45`: status, who,
+/// whether it stops, and when; a calendar shows little more than this.
+fn summary(
+    words: &Words,
+    status: Status,
+    subject: &str,
+    strength: Strength,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> String {
+    let prefix = match status {
+        Status::Confirmed => "",
+        Status::Tentative => words.tentative,
+        Status::Cancelled => words.cancelled,
+    };
+    let kind = match strength {
+        Strength::Stops => words.stops,
+        Strength::Partly => words.partly,
+        Strength::Runs => words.runs,
+    };
+    let separator = if words.stops == "stops" { ": " } else { "：" };
+    format!(
+        "{prefix}{subject}{separator}{kind} {}",
+        time_range(words, start, end)
+    )
+}
+
+fn time_range(words: &Words, start: NaiveDateTime, end: NaiveDateTime) -> String {
+    let next_day = if end.date() > start.date() {
+        words.next_day
+    } else {
+        ""
+    };
+    format!(
+        "{}–{next_day}{}",
+        start.format("%H:%M"),
+        end.format("%H:%M")
+    )
+}
+
+fn describe_slot(out: &mut String, words: &Words, slot: &Slot, group_notes: &[String]) {
+    let of_kind = |wanted: &'static str| {
+        slot.services
+            .iter()
+            .filter(move |s| s.kind.keyword() == wanted)
+    };
+    let mut section = |heading: &str, services: Vec<&&ServiceImpact>| {
+        if services.is_empty() {
+            return;
+        }
+        out.push_str(heading);
+        out.push_str(":\n");
+        for service in services {
+            out.push('・');
+            out.push_str(&service.service);
+            if let ImpactKind::Partial { unavailable } = &service.kind {
+                out.push_str(&format!("（{}: {unavailable}）", words.unavailable));
+            }
+            if let Some(range) = service.hours {
+                out.push_str(&format!(
+                    " {}–{}",
+                    range.start.format("%H:%M"),
+                    range.end.format("%H:%M")
+                ));
+            }
+            if let Some(note) = &service.note {
+                for line in note.lines() {
+                    out.push_str("\n　");
+                    out.push_str(line);
+                }
+            }
+            out.push('\n');
+        }
+    };
+    section(words.stopping_heading, of_kind("stops").collect());
+    section(words.partly_heading, of_kind("partial").collect());
+    section(words.running_heading, of_kind("runs").collect());
+    for note in group_notes {
+        out.push('※');
+        out.push_str(note);
+        out.push('\n');
+    }
+}
+
+fn describe_common(
+    out: &mut String,
+    words: &Words,
+    calendar: &Calendar,
+    occurrence: &Occurrence,
+    group_description: Option<&str>,
+) {
+    let (start, end) = (occurrence.start, occurrence.end);
+    out.push_str(&format!(
+        "\n{}: {} ({})\n",
+        words.hours,
+        time_range(words, start, end),
+        calendar.timezone.name()
+    ));
+    let notes: Vec<&String> = occurrence.notes().chain(calendar.notes.iter()).collect();
+    if !notes.is_empty() {
+        out.push_str(&format!("\n{}:\n", words.notes_heading));
+        for note in notes {
+            out.push('・');
+            out.push_str(note);
+            out.push('\n');
+        }
+    }
+    if let Some(text) = group_description {
+        out.push('\n');
+        out.push_str(text);
+        out.push('\n');
+    }
+    if let Some(contact) = &calendar.contact {
+        out.push_str(&format!("\n{}: {contact}\n", words.contact));
+    }
+    if let Some(url) = &calendar.url {
+        out.push_str(&format!("\n{url}\n"));
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+}
