@@ -1,8 +1,8 @@
 //! Helpers shared by the integration tests: run maintcal in-process, read
 //! feeds back with the icalendar crate's parser, and expand them with the
 //! rrule crate, independently of maintcal's own expansion.
-// Not every test file uses every helper; unwrap is how a test says "must".
-#![allow(dead_code, clippy::unwrap_used)]
+// Not every test file uses every helper.
+#![allow(dead_code)]
 
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use clap::Parser;
