@@ -586,3 +586,95 @@ fn describe_common(
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::load_files;
+
+    const BASE: &str = r#"
+[calendar]
+id = "shop"
+name = "Shop"
+timezone = "Asia/Tokyo"
+
+[groups.web]
+name = "Web"
+services = ["Top", "Cart"]
+
+[windows.may]
+date = 2020-05-17
+start = 02:00
+end = 08:45
+status = "confirmed"
+revised = 2020-05-01T10:00:00+09:00
+
+[windows.may.impact.web]
+stops = ["Cart", { service = "Top", start = 03:00, end = 04:00 }]
+
+[windows.monthly]
+every = "month"
+on = "2nd sunday"
+from = 2020-06-01
+count = 3
+start = 02:00
+end = 08:45
+status = "tentative"
+revised = 2020-05-01T10:00:00+09:00
+same_impact_as = "may"
+"#;
+
+    fn uids(schedule: &str) -> Vec<(String, String)> {
+        let loaded = load_files(vec![("s.toml".into(), schedule.to_owned())]).unwrap();
+        let mut uids: Vec<(String, String)> = plan(&loaded.schedules)
+            .into_iter()
+            .flat_map(|feed| {
+                let id = feed.id.clone();
+                feed.events.into_iter().map(move |e| (id.clone(), e.uid))
+            })
+            .collect();
+        uids.sort();
+        uids.dedup();
+        uids
+    }
+
+    #[test]
+    fn uids_are_derived_from_ids() {
+        assert_eq!(
+            uids(BASE),
+            [
+                ("all", "may.all.0300-0400@shop.maintcal"),
+                ("all", "may.all@shop.maintcal"),
+                ("all", "monthly.all.0300-0400@shop.maintcal"),
+                ("all", "monthly.all@shop.maintcal"),
+                ("web", "may.web.0300-0400@shop.maintcal"),
+                ("web", "may.web@shop.maintcal"),
+                ("web", "monthly.web.0300-0400@shop.maintcal"),
+                ("web", "monthly.web@shop.maintcal"),
+            ]
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+        );
+    }
+
+    #[test]
+    fn unrelated_edits_do_not_change_uids() {
+        let before = uids(BASE);
+        let edited = BASE
+            // Another group, declared first.
+            .replace(
+                "[groups.web]",
+                "[groups.api]\nname = \"API\"\nservices = [\"Orders\"]\n\n[groups.web]",
+            )
+            // Text, status, hours and revision of the windows change.
+            .replace("status = \"tentative\"", "status = \"confirmed\"\nrevision = 3\nnotes = [\"new\"]")
+            .replace("end = 08:45\nstatus = \"confirmed\"", "end = 09:00\nstatus = \"cancelled\"")
+            .replace("name = \"Shop\"", "name = \"Shop, renamed\"")
+            // A new window in the middle.
+            + "\n[windows.extra]\ndate = 2020-05-24\nstart = 01:00\nend = 02:00\nstatus = \"confirmed\"\nrevised = 2020-05-02T00:00:00Z\n[windows.extra.impact.api]\nstops = [\"Orders\"]\n";
+        let after = uids(&edited);
+        for uid in &before {
+            assert!(after.contains(uid), "{uid:?} changed: {after:?}");
+        }
+        assert_eq!(after.len(), before.len() + 2, "{after:?}");
+    }
+}

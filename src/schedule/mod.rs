@@ -239,3 +239,60 @@ fn plural(count: usize, word: &str) -> String {
         format!("{count} {word}s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors_of(schedule: &str) -> String {
+        match load_files(vec![("s.toml".into(), schedule.to_owned())]) {
+            Err(ScheduleError::Invalid { report, .. }) => report,
+            other => panic!("expected invalid schedules, got {other:?}"),
+        }
+    }
+
+    const VALID: &str = r#"
+[calendar]
+id = "shop"
+name = "Shop"
+timezone = "Asia/Tokyo"
+notes = ["first line\nsecond line"]
+
+[groups.web]
+name = "Web"
+services = ["Top"]
+
+[windows.may]
+date = 2020-05-17
+start = 02:00
+end = 08:45
+status = "confirmed"
+revised = 2020-05-01T10:00:00+09:00
+[windows.may.impact.web]
+stops = ["Top"]
+"#;
+
+    #[test]
+    fn multi_line_notes_are_allowed() {
+        assert!(load_files(vec![("s.toml".into(), VALID.to_owned())]).is_ok());
+    }
+
+    #[test]
+    fn control_characters_are_rejected_where_they_would_break_a_feed() {
+        for (find, replace, named) in [
+            (
+                "name = \"Shop\"",
+                "name = \"Shop\\r\\nATTENDEE:x\"",
+                "CR (U+000D)",
+            ),
+            ("name = \"Web\"", "name = \"Web\\nline\"", "LF (U+000A)"),
+            ("first line", "first\\u2028line", "LINE SEPARATOR (U+2028)"),
+            ("first line", "first\\u001bline", "ESC"),
+            ("first line", "first\\u0000line", "NUL"),
+        ] {
+            let report = errors_of(&VALID.replace(find, replace));
+            assert!(report.contains(named), "{named} not reported:\n{report}");
+            assert!(report.contains("s.toml:"), "{report}");
+        }
+    }
+}
