@@ -5,11 +5,12 @@
 //! the calendar's language, so every output format says the same thing.
 
 use crate::expand::{self, Occurrence, Slot, to_utc};
+use crate::render::wire::weekday_code;
 use crate::schedule::model::{
     Calendar, Group, ImpactKind, Language, RecurrenceEnd, Schedules, ServiceImpact, Status,
     SubRange, Timing, Window,
 };
-use chrono::{DateTime, NaiveDateTime, Utc, Weekday};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 
 /// The id and file stem of the feed that holds every group.
@@ -198,10 +199,12 @@ fn all_feed(schedules: &Schedules) -> Feed {
                             end,
                         );
                         let mut description = String::new();
-                        for (group, slot, notes) in &in_range {
+                        for (index, (group, slot, notes)) in in_range.iter().enumerate() {
+                            if index > 0 {
+                                description.push('\n');
+                            }
                             description.push_str(&format!("◆{}\n", group.name));
                             describe_slot(&mut description, words, slot, notes);
-                            description.push('\n');
                         }
                         describe_common(&mut description, words, calendar, occurrence, None);
                         (summary, description)
@@ -363,18 +366,6 @@ fn sort_events(events: &mut [FeedEvent]) {
     events.sort_by(|a, b| {
         (a.first_instant, &a.uid, a.recurrence_id).cmp(&(b.first_instant, &b.uid, b.recurrence_id))
     });
-}
-
-fn weekday_code(weekday: Weekday) -> &'static str {
-    match weekday {
-        Weekday::Mon => "MO",
-        Weekday::Tue => "TU",
-        Weekday::Wed => "WE",
-        Weekday::Thu => "TH",
-        Weekday::Fri => "FR",
-        Weekday::Sat => "SA",
-        Weekday::Sun => "SU",
-    }
 }
 
 // ---- text -------------------------------------------------------------------

@@ -31,6 +31,7 @@
 // exact second. The tz data is compiled into chrono-tz (so the output depends
 // on chrono-tz's tzdata version, and on nothing else).
 
+use super::wire::weekday_code;
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Weekday};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 
@@ -307,18 +308,6 @@ impl DayRule {
             DayRule::Nth(nth, weekday) => format!("BYDAY={nth}{}", weekday_code(weekday)),
             DayRule::MonthDay(day) => format!("BYMONTHDAY={day}"),
         }
-    }
-}
-
-fn weekday_code(weekday: Weekday) -> &'static str {
-    match weekday {
-        Weekday::Mon => "MO",
-        Weekday::Tue => "TU",
-        Weekday::Wed => "WE",
-        Weekday::Thu => "TH",
-        Weekday::Fri => "FR",
-        Weekday::Sat => "SA",
-        Weekday::Sun => "SU",
     }
 }
 

@@ -160,6 +160,21 @@ pub fn fold_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
     stream
 }
 
+/// The RFC 5545 RECUR weekday code (`SU` in `BYDAY=2SU`).
+#[must_use]
+pub fn weekday_code(weekday: chrono::Weekday) -> &'static str {
+    use chrono::Weekday;
+    match weekday {
+        Weekday::Mon => "MO",
+        Weekday::Tue => "TU",
+        Weekday::Wed => "WE",
+        Weekday::Thu => "TH",
+        Weekday::Fri => "FR",
+        Weekday::Sat => "SA",
+        Weekday::Sun => "SU",
+    }
+}
+
 /// One defect found by [`check_stream`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireProblem {
