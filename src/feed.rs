@@ -299,15 +299,18 @@ impl Part<'_> {
         let (Some(&first_date), Some(&last_date)) = (rule_dates.first(), rule_dates.last()) else {
             return Vec::new();
         };
-        let plain = |date| Occurrence {
-            calendar: self.calendar,
-            window: self.window,
-            rule_date: date,
-            hours: self.window.hours,
-            start: expand::local_span(date, self.window.hours).0,
-            end: expand::local_span(date, self.window.hours).1,
-            status: self.window.status,
-            change: None,
+        let plain = |date| {
+            let (start, end) = expand::local_span(date, self.window.hours);
+            Occurrence {
+                calendar: self.calendar,
+                window: self.window,
+                rule_date: date,
+                hours: self.window.hours,
+                start,
+                end,
+                status: self.window.status,
+                change: None,
+            }
         };
         let rule_start = |date| plain(date).slot_times(self.range).0;
         let mut master = event(&plain(first_date));
@@ -334,12 +337,13 @@ impl Part<'_> {
             exdates: rule.skips.iter().map(|&date| rule_start(date)).collect(),
         });
         let duration = master.last_instant - master.first_instant;
-        master.first_instant = occurrences.first().map_or(master.first_instant, |o| {
-            to_utc(tz, o.slot_times(self.range).0)
-        });
-        master.last_instant = occurrences.last().map_or(master.last_instant, |o| {
-            to_utc(tz, o.slot_times(self.range).1)
-        });
+        // The span the VTIMEZONE must cover: DTSTART (even if skipped) to the
+        // last end of any occurrence (a moved one may fall outside the rule).
+        for occurrence in &occurrences {
+            let (start, end) = occurrence.slot_times(self.range);
+            master.first_instant = master.first_instant.min(to_utc(tz, start));
+            master.last_instant = master.last_instant.max(to_utc(tz, end));
+        }
         let mut events = vec![master.clone()];
         // Overrides: a changed occurrence, or one whose end a client would
         // compute differently (RFC 5545 keeps the exact duration across a
