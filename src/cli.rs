@@ -40,6 +40,14 @@ pub struct BuildArgs {
     /// differs from what the schedules give.
     #[arg(long)]
     pub check: bool,
+    /// Public URL the output folder is served from (overrides `base_url` in
+    /// the schedules); the subscribe page needs it for absolute links.
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    pub base_url: Option<String>,
+}
+
+fn parse_base_url(text: &str) -> Result<String, String> {
+    crate::site::base_url(text).map_err(str::to_owned)
 }
 
 #[derive(Debug, Args)]
