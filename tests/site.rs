@@ -427,3 +427,61 @@ fn old_windows_leave_the_feeds_and_list_past_the_horizon() {
         1
     );
 }
+
+/// A schedule with `windows` daily one-off windows from `first`, each with a
+/// long note, and `revised` as its newest revision. Generated: a feed over
+/// 1 MB is too big to keep as a fixture.
+fn long_schedule(dir: &Path, windows: usize, first: &str, revised: &str, keep: u32) {
+    let mut text = format!(
+        "[calendar]\nid = \"big\"\nname = \"Big\"\ntimezone = \"UTC\"\nlanguage = \"en\"\nkeep_past_months = {keep}\n\n[groups.big]\nname = \"Big\"\nservices = [\"s\"]\n"
+    );
+    let first = chrono::NaiveDate::parse_from_str(first, "%Y-%m-%d").unwrap();
+    let note = "Long note. ".repeat(80);
+    for day in 0..windows {
+        let date = first + chrono::Days::new(day as u64);
+        text.push_str(&format!(
+            "\n[windows.w{day}]\ndate = {date}\nstart = 01:00\nend = 02:00\nstatus = \"confirmed\"\nrevised = {revised}\nnotes = [\"{note}\"]\n\n[windows.w{day}.impact.big]\nstops = [\"s\"]\n"
+        ));
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("big.toml"), text).unwrap();
+}
+
+#[test]
+fn a_feed_over_1_mb_gets_a_warning_and_the_horizon_keeps_it_small() {
+    let root = tempfile::tempdir().unwrap();
+    let (schedules, out) = (root.path().join("schedules"), root.path().join("out"));
+    // 1200 upcoming windows: nothing is past, nothing can be dropped.
+    long_schedule(&schedules, 1200, "2030-01-01", "2029-12-01T00:00:00Z", 24);
+    let (result, _, stderr) = run(&[
+        "build",
+        "--schedules",
+        schedules.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    result.unwrap();
+    let size = std::fs::metadata(out.join("big.ics")).unwrap().len();
+    assert!(size > 1_000_000, "{size}");
+    let warning = format!(
+        "warning: {} is {size} bytes: Google Calendar refuses subscriptions over about 1 MB",
+        out.join("big.ics").display()
+    );
+    assert!(stderr.contains(&warning), "{stderr}");
+    assert!(stderr.contains("all.ics is"), "{stderr}");
+    assert!(!stderr.contains("index.html"), "{stderr}");
+
+    // The same windows, all more than keep_past_months before the newest
+    // revision: they leave the feed, and the warning goes with them.
+    long_schedule(&schedules, 1200, "2000-01-01", "2010-01-01T00:00:00Z", 24);
+    let (result, _, stderr) = run(&[
+        "build",
+        "--schedules",
+        schedules.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    result.unwrap();
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(parse_feed(&out.join("big.ics")).is_empty());
+}
