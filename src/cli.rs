@@ -18,7 +18,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Check the schedules and report every problem; writes nothing.
     Check(SchedulesArg),
-    /// Show the expanded occurrences in the schedule's local time.
+    /// Show the expanded occurrences in the schedule's local time: what the
+    /// feeds hold (windows older than keep_past_months are left out of both).
     List(ListArgs),
 }
 

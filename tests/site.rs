@@ -485,3 +485,38 @@ fn a_feed_over_1_mb_gets_a_warning_and_the_horizon_keeps_it_small() {
     assert!(!stderr.contains("warning"), "{stderr}");
     assert!(parse_feed(&out.join("big.ics")).is_empty());
 }
+
+#[test]
+fn bad_publishing_settings_are_diagnosed_at_their_place() {
+    let schedules = repo_path("tests/cases/bad-publish-settings/schedules");
+    let (result, _, stderr) = run(&["check", "--schedules", schedules.to_str().unwrap()]);
+    assert!(result.is_err());
+    for expected in [
+        "error: `https://example.com/feeds?x=1` is not a usable base URL: it must not have a query (?…) or a fragment (#…)",
+        "a.toml:8:12",
+        "error: keep_past_months must be at most 1200 (100 years)",
+        "a.toml:9:20",
+        "error: base_url `https://status.example.org/` differs from `https://example.com/feeds/` in ",
+        "c.toml:7:12",
+    ] {
+        assert!(stderr.contains(expected), "{expected} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn a_bad_base_url_option_is_a_usage_error() {
+    use clap::Parser;
+    let error = maintcal::cli::Cli::try_parse_from([
+        "maintcal",
+        "build",
+        "--base-url",
+        "webcal://example.com/",
+    ])
+    .unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    let message = error.to_string();
+    assert!(
+        message.contains("invalid value 'webcal://example.com/' for '--base-url <URL>': it must start with https:// (or http://)"),
+        "{message}"
+    );
+}
