@@ -150,6 +150,7 @@ fn create_folder(out_dir: &Path) -> anyhow::Result<()> {
 
 /// Holds the folder's lock until dropped.
 #[derive(Debug)]
+// The handle is only held, never read: dropping it releases the lock.
 struct Lock(#[allow(dead_code)] Option<File>);
 
 #[cfg(unix)]
