@@ -18,7 +18,8 @@ pub enum Command {
     Build(BuildArgs),
     /// Check the schedules and report every problem; writes nothing.
     Check(SchedulesArg),
-    /// Show the expanded occurrences in the schedule's local time.
+    /// Show the expanded occurrences in the schedule's local time: what the
+    /// feeds hold (windows older than keep_past_months are left out of both).
     List(ListArgs),
 }
 
@@ -40,6 +41,14 @@ pub struct BuildArgs {
     /// differs from what the schedules give.
     #[arg(long)]
     pub check: bool,
+    /// Public URL the output folder is served from (overrides `base_url` in
+    /// the schedules); the subscribe page needs it for absolute links.
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    pub base_url: Option<String>,
+}
+
+fn parse_base_url(text: &str) -> Result<String, String> {
+    crate::site::base_url(text).map_err(str::to_owned)
 }
 
 #[derive(Debug, Args)]

@@ -3,21 +3,25 @@
 //!
 //! The pipeline, one module per stage:
 //! [`schedule`] (load, validate) → [`expand`] (occurrences) →
-//! [`feed`] (what each feed holds) → [`render`] (bytes) → [`publish`] (files).
+//! [`feed`] (what each feed holds) and [`site`] (what the subscribe page and
+//! the manifest say) → [`render`] (bytes) → [`publish`] (files).
+//! [`horizon`] decides, without a clock, what is past and what is next.
 //! [`list`] prints the expanded occurrences; [`cli`] declares the commands.
 
 pub mod cli;
 pub mod expand;
 pub mod feed;
+pub mod horizon;
 pub mod list;
 pub mod publish;
 pub mod render;
 pub mod schedule;
+pub mod site;
 
 use anyhow::Context;
 use cli::{BuildArgs, Command};
 use publish::{Output, Written};
-use render::{FeedFormat, RenderError};
+use render::{FeedFormat, RenderError, SiteFormat};
 use schedule::{ScheduleError, Schedules};
 use std::io::Write;
 use std::path::Path;
@@ -41,14 +45,19 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
         }
         Command::List(args) => {
             let schedules = load(&args.schedules.schedules, stderr)?;
-            list::print(&schedules, &args, stdout)
+            // The same windows the feeds keep.
+            let kept = horizon::trim(&schedules, horizon::as_of(&schedules));
+            list::print(&kept, &args, stdout)
         }
     }
 }
 
 fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<()> {
     let schedules = load(&args.schedules.schedules, stderr)?;
-    let outputs = render_all(&schedules)?;
+    let outputs = render_with(&schedules, args.base_url.as_deref())?;
+    for warning in size_warnings(&args.out, &outputs) {
+        writeln!(stderr, "warning: {warning}")?;
+    }
     if args.check {
         let stale = publish::stale(&args.out, &outputs);
         if !stale.is_empty() {
@@ -61,26 +70,54 @@ fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> an
         }
         writeln!(
             stdout,
-            "{}: {} feeds up to date",
+            "{}: {} files up to date",
             args.out.display(),
             outputs.len()
         )?;
         return Ok(());
     }
-    for (output, (path, written)) in outputs.iter().zip(publish::publish(&args.out, &outputs)?) {
+    let report = publish::publish(&args.out, &outputs)?;
+    for note in &report.notes {
+        writeln!(stderr, "warning: {note}")?;
+    }
+    for (output, (path, written)) in outputs.iter().zip(&report.files) {
+        let events = output
+            .events
+            .map(|n| format!("{n} events  "))
+            .unwrap_or_default();
         let note = match written {
             Written::Updated => "",
             Written::Unchanged => "  (unchanged)",
         };
         writeln!(
             stdout,
-            "{}  {} events  {} bytes{note}",
+            "{}  {events}{} bytes{note}",
             path.display(),
-            output.events,
             output.bytes.len()
         )?;
     }
+    for path in &report.removed {
+        writeln!(stdout, "{}  removed (no longer produced)", path.display())?;
+    }
     Ok(())
+}
+
+/// Google Calendar refuses to subscribe to feeds larger than about 1 MB.
+pub const GOOGLE_SIZE_LIMIT: usize = 1_000_000;
+
+/// A warning for each feed that Google Calendar would refuse.
+pub fn size_warnings(out_dir: &Path, outputs: &[Output]) -> Vec<String> {
+    outputs
+        .iter()
+        .filter(|output| output.events.is_some() && output.bytes.len() > GOOGLE_SIZE_LIMIT)
+        .map(|output| {
+            format!(
+                "{} is {} bytes: Google Calendar refuses subscriptions over about 1 MB; lower keep_past_months in [calendar] (past windows kept) or split the group",
+                out_dir.join(&output.file_name).display(),
+                output.bytes.len()
+            )
+        })
+        .collect()
 }
 
 /// Loads and checks the schedules, printing warnings, or every problem.
@@ -100,17 +137,73 @@ pub fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Schedules> {
     }
 }
 
-/// Every output file's bytes, in memory: the whole build but the writing.
+/// Every output file's bytes, in memory: the whole build but the writing,
+/// with the base URL the schedules give.
 pub fn render_all(schedules: &Schedules) -> Result<Vec<Output>, RenderError> {
+    render_with(schedules, None)
+}
+
+/// [`render_all`], with `base_url` (already checked by
+/// [`site::base_url`]) overriding the schedules'. The feeds come first (one
+/// per group, then `all`), then the subscribe page, then the manifest.
+pub fn render_with(
+    schedules: &Schedules,
+    base_url: Option<&str>,
+) -> Result<Vec<Output>, RenderError> {
+    let as_of = horizon::as_of(schedules);
+    let schedules = horizon::trim(schedules, as_of);
+    let base_url = base_url
+        .map(str::to_owned)
+        .or_else(|| schedules.calendars.iter().find_map(|c| c.base_url.clone()));
     let format = render::ics::Ics;
-    feed::plan(schedules)
+    let feeds = feed::plan(&schedules);
+    let mut outputs = feeds
         .iter()
         .map(|feed| {
             Ok(Output {
                 file_name: format!("{}.{}", feed.id, format.extension()),
                 bytes: format.render(feed)?,
-                events: feed.events.len(),
+                events: Some(feed.events.len()),
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, RenderError>>()?;
+    let site = site::plan(&schedules, &feeds, &outputs, base_url.as_deref(), as_of);
+    let site_formats: [&dyn SiteFormat; 2] = [&render::html::Html, &render::manifest::Manifest];
+    for format in site_formats {
+        let bytes = format.render(&site, &outputs)?;
+        outputs.push(Output {
+            file_name: format.file_name().to_owned(),
+            bytes,
+            events: None,
+        });
+    }
+    Ok(outputs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_feeds_over_the_limit_get_a_warning() {
+        let output = |name: &str, size: usize, events| Output {
+            file_name: name.to_owned(),
+            bytes: vec![b'x'; size],
+            events,
+        };
+        let warnings = size_warnings(
+            Path::new("out"),
+            &[
+                output("small.ics", GOOGLE_SIZE_LIMIT, Some(1)),
+                output("big.ics", GOOGLE_SIZE_LIMIT + 1, Some(1)),
+                output("index.html", GOOGLE_SIZE_LIMIT + 1, None),
+            ],
+        );
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("out/big.ics is 1000001 bytes"),
+            "{}",
+            warnings[0]
+        );
+    }
 }

@@ -23,7 +23,7 @@ fn section<'a>(description: &'a str, heading: &str) -> &'a str {
 }
 
 #[test]
-fn writes_one_feed_per_group_and_all() {
+fn writes_one_feed_per_group_and_all_and_the_page_and_manifest() {
     let out = build(&repo_path("schedules"));
     let mut names: Vec<String> = std::fs::read_dir(out.path())
         .unwrap()
@@ -36,7 +36,9 @@ fn writes_one_feed_per_group_and_all() {
             "ads.ics",
             "all.ics",
             "community.ics",
+            "feeds.json",
             "ichiba.ics",
+            "index.html",
             "mail-magazine.ics",
             "points.ics",
             "rms.ics",

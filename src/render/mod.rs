@@ -1,12 +1,18 @@
-//! Stage 3b: turn a planned [`Feed`] into the bytes of one file. One module
-//! per output format, each behind [`FeedFormat`]; nothing here writes files
-//! (that is `publish`'s job) or reads the clock.
+//! Stage 3b: turn what was planned into the bytes of each file. Formats of
+//! one feed sit behind [`FeedFormat`] (`ics`); outputs that span every feed
+//! (the subscribe page `html`, the manifest `manifest`) sit behind
+//! [`SiteFormat`]. Nothing here writes files (that is `publish`'s job) or
+//! reads the clock.
 
+pub mod html;
 pub mod ics;
+pub mod manifest;
 pub mod vtimezone;
 pub mod wire;
 
 use crate::feed::Feed;
+use crate::publish::Output;
+use crate::site::Site;
 
 /// An output format for one feed.
 pub trait FeedFormat {
@@ -16,8 +22,22 @@ pub trait FeedFormat {
     fn render(&self, feed: &Feed) -> Result<Vec<u8>, RenderError>;
 }
 
+/// An output built from every feed at once.
+pub trait SiteFormat {
+    /// The file's name in the output folder.
+    fn file_name(&self) -> &'static str;
+    /// The file's bytes. `earlier` is every file rendered before this one
+    /// (the feeds, then the other site outputs), for outputs that describe
+    /// the others.
+    fn render(&self, site: &Site, earlier: &[Output]) -> Result<Vec<u8>, RenderError>;
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
     #[error("feed `{feed}` failed its own wire-format check (a maintcal bug): {problems}")]
     WireCheck { feed: String, problems: String },
+    #[error("rendering the subscribe page failed (a maintcal bug)")]
+    Page(#[from] askama::Error),
+    #[error("rendering the manifest failed (a maintcal bug)")]
+    Manifest(#[from] serde_json::Error),
 }

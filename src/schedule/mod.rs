@@ -90,6 +90,7 @@ pub fn load_files(files: Vec<(PathBuf, String)>) -> Result<Loaded, ScheduleError
     let mut calendars = Vec::new();
     let mut group_ids: Vec<(String, FileId, std::ops::Range<usize>)> = Vec::new();
     let mut calendar_ids: Vec<(String, FileId, std::ops::Range<usize>)> = Vec::new();
+    let mut base_urls: Vec<(String, FileId, std::ops::Range<usize>, String)> = Vec::new();
     for (path, text) in files {
         let file = sources.add(path.display().to_string(), text);
         let text = sources.text(file);
@@ -97,6 +98,11 @@ pub fn load_files(files: Vec<(PathBuf, String)>) -> Result<Loaded, ScheduleError
         diagnostics.append(&mut found);
         if let Some(calendar) = &sections.calendar {
             calendar_ids.push((calendar.id.get_ref().clone(), file, calendar.id.span()));
+            if let Some(url) = &calendar.base_url
+                && let Ok(url_text) = crate::site::base_url(url.get_ref())
+            {
+                base_urls.push((url_text, file, url.span(), path.display().to_string()));
+            }
         }
         for (key, _) in &sections.groups {
             group_ids.push((key.get_ref().clone(), file, key.span()));
@@ -122,6 +128,19 @@ pub fn load_files(files: Vec<(PathBuf, String)>) -> Result<Loaded, ScheduleError
                         }),
                 );
             }
+        }
+    }
+    // All feeds go into one folder, served from one address.
+    if let Some((first, _, _, first_path)) = base_urls.first() {
+        for (url, file, span, _) in base_urls.iter().filter(|(url, ..)| url != first) {
+            diagnostics.push(
+                Diagnostic::error(
+                    *file,
+                    span.clone(),
+                    format!("base_url `{url}` differs from `{first}` in {first_path}"),
+                )
+                .with_help("every feed is served from the same folder: give base_url once, or the same in every file"),
+            );
         }
     }
     diagnostics.sort_by_key(|d| (d.file, d.span.start, d.severity));

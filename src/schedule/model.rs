@@ -37,6 +37,11 @@ pub struct Calendar {
     pub refresh_hours: u32,
     pub revision: u32,
     pub revised: Option<DateTime<Utc>>,
+    /// Where the feeds are served from, ending in `/`.
+    pub base_url: Option<String>,
+    /// Past windows older than this many months before the schedules'
+    /// newest revision are left out of the feeds (see `horizon`).
+    pub keep_past_months: u32,
     /// In the order the file declares them.
     pub groups: Vec<Group>,
     /// In the order the file declares them.

@@ -40,6 +40,13 @@ pub struct CalendarSource {
     pub revision: Option<Spanned<u32>>,
     #[serde(default)]
     pub revised: Option<Spanned<toml::value::Datetime>>,
+    /// Public URL of the folder the feeds are served from; makes the
+    /// subscribe page's links absolute. `build --base-url` overrides it.
+    #[serde(default)]
+    pub base_url: Option<Spanned<String>>,
+    /// How many months of past windows the feeds keep (24 by default).
+    #[serde(default)]
+    pub keep_past_months: Option<Spanned<u32>>,
 }
 
 /// One `[groups.<id>]` table.

@@ -124,6 +124,24 @@ impl Validator {
         };
         let revision = calendar.revision.as_ref().map_or(0, |r| *r.get_ref());
         let revised = calendar.revised.as_ref().and_then(|r| self.instant(r));
+        let base_url = calendar.base_url.as_ref().map(|url| self.base_url(url));
+        let keep_past_months = match &calendar.keep_past_months {
+            None => crate::horizon::DEFAULT_KEEP_PAST_MONTHS,
+            Some(months) if *months.get_ref() <= crate::horizon::MAX_KEEP_PAST_MONTHS => {
+                *months.get_ref()
+            }
+            Some(months) => {
+                self.error_help(
+                    months.span(),
+                    format!(
+                        "keep_past_months must be at most {} (100 years)",
+                        crate::horizon::MAX_KEEP_PAST_MONTHS
+                    ),
+                    "24 keeps two years of past windows, enough for most subscribers",
+                );
+                crate::horizon::DEFAULT_KEEP_PAST_MONTHS
+            }
+        };
 
         let groups = self.groups(&sections.groups);
         if sections.groups.is_empty() {
@@ -152,6 +170,8 @@ impl Validator {
             refresh_hours,
             revision,
             revised,
+            base_url,
+            keep_past_months,
             groups,
             windows,
         })
@@ -883,6 +903,20 @@ impl Validator {
             );
         }
         value.clone()
+    }
+
+    fn base_url(&mut self, url: &Spanned<String>) -> String {
+        match crate::site::base_url(url.get_ref()) {
+            Ok(normalized) => normalized,
+            Err(problem) => {
+                self.error_help(
+                    url.span(),
+                    format!("`{}` is not a usable base URL: {problem}", url.get_ref()),
+                    "give the public http(s) address of the folder the feeds are served from, e.g. \"https://example.github.io/maintcal/\"",
+                );
+                url.get_ref().clone()
+            }
+        }
     }
 
     fn timezone(&mut self, zone: &Spanned<String>) -> Option<Tz> {

@@ -1,0 +1,75 @@
+//! What is past and what is next, without reading the clock.
+//!
+//! Output must be byte-identical whatever day a build runs on, so "now" is
+//! taken from the schedules themselves: the newest `revised` timestamp in
+//! them (calendar, windows, changed occurrences). Someone edits a schedule
+//! when something changes, so that is the last moment the schedules are
+//! known to describe. From it:
+//!
+//! - the feeds keep past windows only back to `keep_past_months` before it
+//!   (24 by default), so a long-lived schedule does not grow past the size
+//!   Google Calendar accepts;
+//! - the subscribe page and the manifest call "next" the windows that end
+//!   after it.
+//!
+//! `build` and `list` both see the trimmed schedules, so what `list` prints
+//! is still exactly what the feeds hold.
+
+use crate::expand::{self, to_utc};
+use crate::schedule::model::{Schedules, Timing};
+use chrono::{DateTime, Months, Utc};
+
+pub const DEFAULT_KEEP_PAST_MONTHS: u32 = 24;
+/// A sanity bound for `keep_past_months` (100 years).
+pub const MAX_KEEP_PAST_MONTHS: u32 = 1200;
+
+/// The newest `revised` in the schedules: maintcal's "now". `None` only when
+/// no calendar has a window or a revision date.
+pub fn as_of(schedules: &Schedules) -> Option<DateTime<Utc>> {
+    schedules
+        .calendars
+        .iter()
+        .flat_map(|calendar| {
+            let windows = calendar.windows.iter().flat_map(|window| {
+                let changes: Vec<DateTime<Utc>> = match &window.timing {
+                    Timing::Monthly(rule) => rule.changes.iter().map(|c| c.revised).collect(),
+                    Timing::Once { .. } => Vec::new(),
+                };
+                std::iter::once(window.revised).chain(changes)
+            });
+            calendar.revised.into_iter().chain(windows)
+        })
+        .max()
+}
+
+/// The schedules without the windows whose every occurrence ended more than
+/// the calendar's `keep_past_months` before `as_of`. A recurring window is
+/// kept whole while any occurrence is recent: it is one event in the feed,
+/// and dropping part of it would change its rule.
+pub fn trim(schedules: &Schedules, as_of: Option<DateTime<Utc>>) -> Schedules {
+    let Some(as_of) = as_of else {
+        return schedules.clone();
+    };
+    let mut trimmed = schedules.clone();
+    for calendar in &mut trimmed.calendars {
+        let tz = calendar.timezone;
+        // Months are counted on the calendar's local dates, as people do.
+        let local_as_of = as_of.with_timezone(&tz).naive_local();
+        let Some(cutoff) = local_as_of.checked_sub_months(Months::new(calendar.keep_past_months))
+        else {
+            continue;
+        };
+        let cutoff = to_utc(tz, cutoff);
+        let keep: Vec<bool> = calendar
+            .windows
+            .iter()
+            .map(|window| {
+                let occurrences = expand::occurrences(calendar, window);
+                occurrences.is_empty() || occurrences.iter().any(|o| o.end_utc() > cutoff)
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        calendar.windows.retain(|_| keep.next().unwrap_or(true));
+    }
+    trimmed
+}

@@ -1,0 +1,190 @@
+//! The manifest, `feeds.json`: what other tools read to find the feeds (id,
+//! name, file, URL, number of events, next window, SHA-256), and the record
+//! of which files in the output folder maintcal owns. `publish` reads the
+//! previous build's record to remove files a build no longer produces, and
+//! nothing else; so the record lists every file maintcal wrote but itself.
+//!
+//! serde_json writes it: every string from a schedule is JSON-escaped there,
+//! so no name can add a key or end the document.
+
+use super::{RenderError, SiteFormat};
+use crate::publish::Output;
+use crate::site::{Site, SiteFeed, sha256_hex};
+use serde::{Deserialize, Serialize};
+
+pub const FILE_NAME: &str = "feeds.json";
+/// Written into every manifest, so a `feeds.json` some other tool left in
+/// the folder is never taken for maintcal's record.
+pub const GENERATOR: &str = "maintcal";
+/// Version of this file's layout (not of maintcal: that would change the
+/// bytes on every release).
+pub const FORMAT: u32 = 1;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Manifest;
+
+impl SiteFormat for Manifest {
+    fn file_name(&self) -> &'static str {
+        FILE_NAME
+    }
+
+    fn render(&self, site: &Site, earlier: &[Output]) -> Result<Vec<u8>, RenderError> {
+        let document = Document {
+            generator: GENERATOR,
+            format: FORMAT,
+            as_of: site.as_of.map(|t| t.to_rfc3339()),
+            base_url: site.base_url.as_deref(),
+            feeds: site.feeds.iter().map(feed_entry).collect(),
+            files: earlier
+                .iter()
+                .map(|output| OwnedFile {
+                    file: output.file_name.clone(),
+                    sha256: sha256_hex(&output.bytes),
+                })
+                .collect(),
+        };
+        let mut bytes = serde_json::to_vec_pretty(&document)?;
+        bytes.push(b'\n');
+        Ok(bytes)
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct Document<'a> {
+    generator: &'static str,
+    format: u32,
+    /// maintcal's "now": the schedules' newest `revised`.
+    as_of: Option<String>,
+    base_url: Option<&'a str>,
+    feeds: Vec<FeedEntry<'a>>,
+    files: Vec<OwnedFile>,
+}
+
+#[derive(Debug, Serialize)]
+struct FeedEntry<'a> {
+    /// Group id, or `all`.
+    id: &'a str,
+    /// The group's name (for `all`, the calendar's).
+    name: &'a str,
+    /// The name calendar clients show.
+    title: &'a str,
+    file: &'a str,
+    url: Option<&'a str>,
+    webcal: Option<&'a str>,
+    events: usize,
+    bytes: usize,
+    sha256: &'a str,
+    next: Option<Next<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct Next<'a> {
+    window: &'a str,
+    start: String,
+    end: String,
+    status: &'static str,
+}
+
+fn feed_entry(feed: &SiteFeed) -> FeedEntry<'_> {
+    FeedEntry {
+        id: &feed.id,
+        name: feed.group_name.as_deref().unwrap_or(&feed.title),
+        title: &feed.title,
+        file: &feed.file_name,
+        url: feed.links.as_ref().map(|l| l.https.as_str()),
+        webcal: feed.links.as_ref().map(|l| l.webcal.as_str()),
+        events: feed.events,
+        bytes: feed.bytes,
+        sha256: &feed.sha256,
+        next: feed.upcoming.first().map(|next| Next {
+            window: &next.window,
+            start: next.start.to_rfc3339(),
+            end: next.end.to_rfc3339(),
+            status: next.status.keyword(),
+        }),
+    }
+}
+
+/// A file maintcal wrote, with the hash it had then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnedFile {
+    pub file: String,
+    pub sha256: String,
+}
+
+/// Why a `feeds.json` cannot be read as maintcal's record.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("it is not valid JSON of maintcal's manifest: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("it was not written by maintcal (generator is not \"maintcal\")")]
+    Foreign,
+    #[error("it is format {0}, which this maintcal does not know")]
+    Format(u32),
+}
+
+/// The files a previous build recorded as its own.
+pub fn owned_files(bytes: &[u8]) -> Result<Vec<OwnedFile>, RecordError> {
+    // Only what removal needs; other fields may change freely.
+    #[derive(Deserialize)]
+    struct Record {
+        generator: String,
+        format: u32,
+        files: Vec<OwnedFile>,
+    }
+    let record: Record = serde_json::from_slice(bytes)?;
+    if record.generator != GENERATOR {
+        return Err(RecordError::Foreign);
+    }
+    if record.format != FORMAT {
+        return Err(RecordError::Format(record.format));
+    }
+    Ok(record.files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::model::Language;
+
+    fn site() -> Site {
+        Site {
+            language: Language::English,
+            title: "t".into(),
+            description: None,
+            as_of: None,
+            base_url: None,
+            feeds: vec![],
+        }
+    }
+
+    #[test]
+    fn the_record_reads_back_what_was_written() {
+        let earlier = [Output {
+            file_name: "a.ics".into(),
+            bytes: b"x".to_vec(),
+            events: Some(1),
+        }];
+        let bytes = Manifest.render(&site(), &earlier).unwrap();
+        assert_eq!(
+            owned_files(&bytes).unwrap(),
+            vec![OwnedFile {
+                file: "a.ics".into(),
+                sha256: sha256_hex(b"x")
+            }]
+        );
+    }
+
+    #[test]
+    fn a_foreign_or_broken_feeds_json_is_not_a_record() {
+        assert!(matches!(
+            owned_files(br#"{"generator":"other","format":1,"files":[]}"#),
+            Err(RecordError::Foreign)
+        ));
+        assert!(matches!(
+            owned_files(br#"{"generator":"maintcal","format":99,"files":[]}"#),
+            Err(RecordError::Format(99))
+        ));
+        assert!(matches!(owned_files(b"[1,"), Err(RecordError::Json(_))));
+    }
+}

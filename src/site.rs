@@ -1,0 +1,383 @@
+//! Stage 3c: what the subscribe page (`index.html`) and the manifest
+//! (`feeds.json`) say, independent of their formats: for each feed its file,
+//! its public URLs and subscribe links, its size and hash, and its next
+//! windows. Like `feed`, nothing here reads the clock: "next" is relative to
+//! [`crate::horizon::as_of`].
+//!
+//! The subscribe links are wire formats of their own (query parameters of
+//! Google's and Outlook's "add a calendar" pages), so they are built and
+//! unit-tested here.
+
+use crate::expand::{self, Occurrence};
+use crate::feed::{ALL_FEED_ID, Feed};
+use crate::publish::Output;
+use crate::schedule::model::{ImpactKind, Language, Schedules, Status};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use sha2::{Digest, Sha256};
+
+/// Everything the page and the manifest show.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// Language of the first calendar: the page's `lang` and its own words.
+    pub language: Language,
+    /// The calendars' names.
+    pub title: String,
+    pub description: Option<String>,
+    /// maintcal's "now", in the first calendar's zone.
+    pub as_of: Option<DateTime<Tz>>,
+    /// Where the files are served from, ending in `/`; `None` means the
+    /// page can only link relatively.
+    pub base_url: Option<String>,
+    /// `all` first, then one per group in schedule order.
+    pub feeds: Vec<SiteFeed>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SiteFeed {
+    /// Group id, or [`ALL_FEED_ID`].
+    pub id: String,
+    /// The group's own name; `None` for the feed of every group.
+    pub group_name: Option<String>,
+    /// The calendar's name as clients show it (X-WR-CALNAME).
+    pub title: String,
+    pub description: Option<String>,
+    pub file_name: String,
+    pub timezone: Tz,
+    pub links: Option<Links>,
+    /// Number of VEVENTs in the file.
+    pub events: usize,
+    pub bytes: usize,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Every occurrence that ends after `as_of`, in order.
+    pub upcoming: Vec<Upcoming>,
+}
+
+impl SiteFeed {
+    pub fn is_all(&self) -> bool {
+        self.id == ALL_FEED_ID
+    }
+}
+
+/// The ways to subscribe to one feed, all absolute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Links {
+    /// The file's https (or http) URL: what Outlook, Thunderbird and a
+    /// copy-and-paste want.
+    pub https: String,
+    /// The same with the `webcal` scheme: Apple Calendar and most desktop
+    /// clients open it as "subscribe".
+    pub webcal: String,
+    pub google: String,
+    pub outlook: String,
+}
+
+/// One occurrence of a window as the page lists it.
+#[derive(Debug, Clone)]
+pub struct Upcoming {
+    pub window: String,
+    /// Local wall-clock start and end, as the schedule writes them.
+    pub local_start: NaiveDateTime,
+    pub local_end: NaiveDateTime,
+    /// The instants they stand for, in the calendar's zone.
+    pub start: DateTime<Tz>,
+    pub end: DateTime<Tz>,
+    pub status: Status,
+    /// For a group: its services that stop. For `all`: the groups in which
+    /// something stops.
+    pub stops: Vec<Affected>,
+    /// Services (or, for `all`, groups) that keep running with something
+    /// unavailable.
+    pub partly: Vec<Affected>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Affected {
+    pub name: String,
+    /// What is unavailable, for a partial outage.
+    pub unavailable: Option<String>,
+    /// Its own local start and end, where they differ from the window's.
+    pub hours: Option<(NaiveDateTime, NaiveDateTime)>,
+}
+
+/// Builds the site from the rendered feeds. `outputs` holds each feed's
+/// file, in the order of `feeds`.
+pub fn plan(
+    schedules: &Schedules,
+    feeds: &[Feed],
+    outputs: &[Output],
+    base_url: Option<&str>,
+    as_of: Option<DateTime<Utc>>,
+) -> Site {
+    let first = schedules.calendars.first();
+    let timezone = first.map_or(chrono_tz::UTC, |c| c.timezone);
+    let mut site_feeds: Vec<SiteFeed> = feeds
+        .iter()
+        .zip(outputs)
+        .map(|(feed, output)| {
+            let group = schedules.groups().find(|(_, g)| g.id == feed.id);
+            let upcoming = match group {
+                Some((_, group)) => upcoming(schedules, as_of, Some(&group.id)),
+                None => upcoming(schedules, as_of, None),
+            };
+            SiteFeed {
+                id: feed.id.clone(),
+                group_name: group.map(|(_, g)| g.name.clone()),
+                title: feed.name.clone(),
+                description: match group {
+                    Some((_, group)) => group.description.clone(),
+                    None => None,
+                },
+                file_name: output.file_name.clone(),
+                timezone: feed.timezone,
+                links: base_url.map(|base| links(base, &output.file_name, &feed.name)),
+                events: feed.events.len(),
+                bytes: output.bytes.len(),
+                sha256: sha256_hex(&output.bytes),
+                upcoming,
+            }
+        })
+        .collect();
+    // The feed of every group first: most people want that one.
+    site_feeds.sort_by_key(|feed| !feed.is_all());
+    Site {
+        language: first.map_or(Language::English, |c| c.language),
+        title: schedules
+            .calendars
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" / "),
+        description: first.and_then(|c| c.description.clone()),
+        as_of: as_of.map(|t| t.with_timezone(&timezone)),
+        base_url: base_url.map(str::to_owned),
+        feeds: site_feeds,
+    }
+}
+
+/// Occurrences that end after `as_of`, for one group or (`None`) for all.
+fn upcoming(
+    schedules: &Schedules,
+    as_of: Option<DateTime<Utc>>,
+    group: Option<&str>,
+) -> Vec<Upcoming> {
+    let mut found: Vec<(DateTime<Utc>, Upcoming)> = Vec::new();
+    for calendar in &schedules.calendars {
+        for occurrence in expand::calendar_occurrences(calendar) {
+            if as_of.is_some_and(|now| occurrence.end_utc() <= now) {
+                continue;
+            }
+            let (stops, partly) = match group {
+                Some(group) => {
+                    let Some(impact) = occurrence.window.impact_on(group) else {
+                        continue;
+                    };
+                    let services = |wanted: fn(&ImpactKind) -> bool| {
+                        impact
+                            .services
+                            .iter()
+                            .filter(|s| wanted(&s.kind))
+                            .map(|s| service(&occurrence, s))
+                            .collect::<Vec<_>>()
+                    };
+                    (
+                        services(|k| matches!(k, ImpactKind::Stops)),
+                        services(|k| matches!(k, ImpactKind::Partial { .. })),
+                    )
+                }
+                None => {
+                    let groups = |wanted: fn(&ImpactKind) -> bool| {
+                        occurrence
+                            .window
+                            .impacts
+                            .iter()
+                            .filter(|impact| impact.services.iter().any(|s| wanted(&s.kind)))
+                            .filter_map(|impact| calendar.group(&impact.group))
+                            .map(|g| Affected {
+                                name: g.name.clone(),
+                                unavailable: None,
+                                hours: None,
+                            })
+                            .collect::<Vec<_>>()
+                    };
+                    (
+                        groups(|k| matches!(k, ImpactKind::Stops)),
+                        groups(|k| matches!(k, ImpactKind::Partial { .. })),
+                    )
+                }
+            };
+            let tz = calendar.timezone;
+            found.push((
+                occurrence.start_utc(),
+                Upcoming {
+                    window: occurrence.window.id.clone(),
+                    local_start: occurrence.start,
+                    local_end: occurrence.end,
+                    start: occurrence.start_utc().with_timezone(&tz),
+                    end: occurrence.end_utc().with_timezone(&tz),
+                    status: occurrence.status,
+                    stops,
+                    partly,
+                },
+            ));
+        }
+    }
+    // Calendars are each in order already; merge them by start instant.
+    found.sort_by(|a, b| (a.0, &a.1.window).cmp(&(b.0, &b.1.window)));
+    found.into_iter().map(|(_, upcoming)| upcoming).collect()
+}
+
+fn service(occurrence: &Occurrence, service: &crate::schedule::model::ServiceImpact) -> Affected {
+    let hours = occurrence.slot_times(service.hours);
+    Affected {
+        name: service.service.clone(),
+        unavailable: match &service.kind {
+            ImpactKind::Partial { unavailable } => Some(unavailable.clone()),
+            _ => None,
+        },
+        hours: (hours != (occurrence.start, occurrence.end)).then_some(hours),
+    }
+}
+
+/// Characters left as they are in a query parameter value: RFC 3986's
+/// unreserved set. Everything else (`:`, `/`, `&`, `=`, `?`, `#`, spaces,
+/// non-ASCII) is percent-encoded, so the embedded URL or name cannot end the
+/// parameter or add another.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn query_value(text: &str) -> String {
+    utf8_percent_encode(text, QUERY_VALUE).to_string()
+}
+
+/// The subscribe links of `file_name` served under `base` (which ends in `/`).
+pub fn links(base: &str, file_name: &str, name: &str) -> Links {
+    let https = format!("{base}{}", utf8_percent_encode(file_name, QUERY_VALUE));
+    let rest = https
+        .strip_prefix("https://")
+        .or_else(|| https.strip_prefix("http://"))
+        .unwrap_or(&https);
+    let webcal = format!("webcal://{rest}");
+    Links {
+        // Google subscribes to a webcal URL given as `cid`; given an https
+        // one it offers to import once instead, on some accounts.
+        google: format!(
+            "https://calendar.google.com/calendar/r?cid={}",
+            query_value(&webcal)
+        ),
+        outlook: format!(
+            "https://outlook.live.com/calendar/0/addfromweb?url={}&name={}",
+            query_value(&https),
+            query_value(name)
+        ),
+        webcal,
+        https,
+    }
+}
+
+/// Checks and normalizes a base URL: absolute http(s), no query or fragment
+/// (the file name is appended to it), no characters that would need
+/// escaping in a feed or a page; ends in `/`.
+pub fn base_url(text: &str) -> Result<String, &'static str> {
+    let Some(rest) = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+    else {
+        return Err("it must start with https:// (or http://)");
+    };
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        return Err("it has no host name");
+    }
+    if text.contains(['?', '#']) {
+        return Err(
+            "it must not have a query (?…) or a fragment (#…): file names are appended to it",
+        );
+    }
+    if text
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\'))
+    {
+        return Err("it contains a space, a quote, a backslash, < or >");
+    }
+    Ok(if text.ends_with('/') {
+        text.to_owned()
+    } else {
+        format!("{text}/")
+    })
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_encode_the_embedded_url_and_name_completely() {
+        let links = links(
+            "https://example.github.io/maint cal/",
+            "rms.ics",
+            "楽天 & <RMS>",
+        );
+        assert_eq!(links.https, "https://example.github.io/maint cal/rms.ics");
+        assert_eq!(links.webcal, "webcal://example.github.io/maint cal/rms.ics");
+        assert_eq!(
+            links.google,
+            "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Fexample.github.io%2Fmaint%20cal%2Frms.ics"
+        );
+        assert_eq!(
+            links.outlook,
+            "https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Fexample.github.io%2Fmaint%20cal%2Frms.ics&name=%E6%A5%BD%E5%A4%A9%20%26%20%3CRMS%3E"
+        );
+    }
+
+    #[test]
+    fn http_base_gets_a_webcal_link_too() {
+        let links = links("http://intranet.example/feeds/", "all.ics", "x");
+        assert_eq!(links.webcal, "webcal://intranet.example/feeds/all.ics");
+    }
+
+    #[test]
+    fn base_urls_are_checked_and_end_in_a_slash() {
+        assert_eq!(
+            base_url("https://example.github.io/maintcal").as_deref(),
+            Ok("https://example.github.io/maintcal/")
+        );
+        assert_eq!(
+            base_url("https://example.github.io/").as_deref(),
+            Ok("https://example.github.io/")
+        );
+        for bad in [
+            "example.github.io/maintcal",
+            "webcal://example.github.io/",
+            "https://",
+            "https:///path",
+            "https://example.github.io/?x=1",
+            "https://example.github.io/#top",
+            "https://example.github.io/a b/",
+            "https://example.github.io/\"/",
+        ] {
+            assert!(base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sha256_is_lower_case_hex() {
+        // The well-known digest of the empty input.
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+}
