@@ -43,7 +43,11 @@ fn build_prints_one_line_per_feed_and_rebuilds_byte_identically() {
     let first = build(&repo_path("schedules"), &out).success();
     let stdout = String::from_utf8(first.get_output().stdout.clone()).unwrap();
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 10, "8 feeds, the page and the manifest: {stdout}");
+    assert_eq!(
+        lines.len(),
+        10,
+        "8 feeds, the page and the manifest: {stdout}"
+    );
     assert!(
         lines
             .iter()
