@@ -10,6 +10,7 @@ pub mod cli;
 pub mod expand;
 pub mod feed;
 pub mod list;
+pub mod previous;
 pub mod publish;
 pub mod render;
 pub mod schedule;
@@ -18,7 +19,7 @@ use anyhow::Context;
 use cli::{BuildArgs, Command};
 use publish::{Output, Written};
 use render::{FeedFormat, RenderError};
-use schedule::{ScheduleError, Schedules};
+use schedule::{Loaded, ScheduleError, Schedules};
 use std::io::Write;
 use std::path::Path;
 
@@ -28,7 +29,7 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
     match cli.command {
         Command::Build(args) => build(&args, stdout, stderr),
         Command::Check(args) => {
-            let schedules = load(&args.schedules, stderr)?;
+            let schedules = load(&args.schedules, stderr)?.schedules;
             let groups = schedules.groups().count();
             let windows: usize = schedules.calendars.iter().map(|c| c.windows.len()).sum();
             writeln!(
@@ -40,15 +41,15 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
             Ok(())
         }
         Command::List(args) => {
-            let schedules = load(&args.schedules.schedules, stderr)?;
+            let schedules = load(&args.schedules.schedules, stderr)?.schedules;
             list::print(&schedules, &args, stdout)
         }
     }
 }
 
 fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<()> {
-    let schedules = load(&args.schedules.schedules, stderr)?;
-    let outputs = render_all(&schedules)?;
+    let loaded = load(&args.schedules.schedules, stderr)?;
+    let outputs = render_all(&loaded.schedules)?;
     if args.check {
         let stale = publish::stale(&args.out, &outputs);
         if !stale.is_empty() {
@@ -67,6 +68,16 @@ fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> an
         )?;
         return Ok(());
     }
+    // Before writing anything: no event may go back in SEQUENCE.
+    let comparison = previous::compare(&args.out, &outputs, &loaded);
+    stderr.write_all(comparison.report.as_bytes())?;
+    if comparison.errors > 0 {
+        anyhow::bail!(
+            "the schedules would take events back to an older SEQUENCE than {} holds; \
+             nothing was written",
+            args.out.display()
+        );
+    }
     for (output, (path, written)) in outputs.iter().zip(publish::publish(&args.out, &outputs)?) {
         let note = match written {
             Written::Updated => "",
@@ -84,11 +95,11 @@ fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> an
 }
 
 /// Loads and checks the schedules, printing warnings, or every problem.
-pub fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Schedules> {
+pub fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Loaded> {
     match schedule::load_dir(dir) {
         Ok(loaded) => {
             stderr.write_all(loaded.warnings.as_bytes())?;
-            Ok(loaded.schedules)
+            Ok(loaded)
         }
         Err(error @ ScheduleError::Invalid { .. }) => {
             if let ScheduleError::Invalid { report, .. } = &error {
