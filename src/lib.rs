@@ -6,6 +6,7 @@
 //! [`feed`] (what each feed holds) → [`render`] (bytes) → [`publish`] (files).
 //! [`list`] prints the expanded occurrences; [`cli`] declares the commands.
 
+pub mod bug;
 pub mod cli;
 pub mod expand;
 pub mod feed;
