@@ -68,6 +68,9 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// a build's memory stays bounded however many files the folder holds.
 pub const MAX_TOTAL_BYTES: u64 = 8 * MAX_FILE_BYTES;
 
+/// The most TOML syntax errors reported for one file.
+const MAX_SYNTAX_ERRORS: usize = 50;
+
 /// Loads every `*.toml` directly in `dir`, in file-name order.
 pub fn load_dir(dir: &Path) -> Result<Loaded, ScheduleError> {
     let entries = std::fs::read_dir(dir).map_err(|source| ScheduleError::ReadDir {
@@ -310,7 +313,43 @@ fn sections(file: FileId, text: &str) -> (FileSections, Vec<Diagnostic>) {
     let mut sections = FileSections::default();
     let (document, syntax_errors) = DeTable::parse_recoverable(text);
     if !syntax_errors.is_empty() {
+        // A table declared twice makes every key in it a duplicate too;
+        // only the table's own header is worth reporting.
+        let headers: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices("\n[").map(|(i, _)| i + 1))
+            .collect();
+        let header_before = |offset: usize| {
+            let index = headers.partition_point(|&h| h <= offset);
+            headers[index.saturating_sub(1)]
+        };
+        let mut duplicate_tables: Vec<usize> = Vec::new();
+        let mut shown = 0;
+        let total = syntax_errors.len();
         for error in syntax_errors {
+            if error.message().trim() == "duplicate key"
+                && let Some(span) = error.span()
+            {
+                let header = header_before(span.start);
+                if duplicate_tables.contains(&header) {
+                    continue;
+                }
+                if text[header..].starts_with('[') && line_start(text, span.start) == header {
+                    duplicate_tables.push(header);
+                }
+            }
+            if shown == MAX_SYNTAX_ERRORS {
+                // Past this many, the rest are echoes of the first ones.
+                found.push(
+                    Diagnostic::error(
+                        file,
+                        text.len()..text.len(),
+                        format!("… and more syntax errors in this file (up to {total} in all)"),
+                    )
+                    .with_help("fix the ones above first; the rest often follow from them"),
+                );
+                break;
+            }
+            shown += 1;
             found.push(toml_diagnostic(file, text, &error, text.len()));
         }
         return (sections, found);
@@ -414,6 +453,13 @@ fn deserialize_reporting_all<'i, T: Deserialize<'i>>(
         }
     }
     None
+}
+
+/// Byte offset of the start of the line holding `offset`.
+fn line_start(text: &str, offset: usize) -> usize {
+    text.get(..offset)
+        .and_then(|before| before.rfind('\n'))
+        .map_or(0, |i| i + 1)
 }
 
 /// The text between `prefix` and the next backquote.

@@ -815,11 +815,15 @@ impl Validator {
         if !ends_next_day && end <= start {
             self.error_help(
                 span,
-                format!(
-                    "the window ends ({}) before it starts ({})",
-                    end.format("%H:%M"),
-                    start.format("%H:%M")
-                ),
+                if end == start {
+                    format!("the window ends when it starts ({})", end.format("%H:%M"))
+                } else {
+                    format!(
+                        "the window ends ({}) before it starts ({})",
+                        end.format("%H:%M"),
+                        start.format("%H:%M")
+                    )
+                },
                 "if the window crosses midnight, add ends_next_day = true",
             );
             return None;
