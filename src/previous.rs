@@ -79,16 +79,6 @@ fn events(text: &str) -> Option<Events> {
     Some(events)
 }
 
-/// The calendar and window ids in a UID that maintcal made:
-/// `<window>.<group>[.<HHMM-HHMM>]@<calendar>.maintcal` (see `feed`). Ids are
-/// slugs without dots or `@`, so the split is exact.
-fn uid_ids(uid: &str) -> Option<(&str, &str)> {
-    let (local, domain) = uid.split_once('@')?;
-    let calendar = domain.strip_suffix(".maintcal")?;
-    let window = local.split('.').next()?;
-    Some((calendar, window))
-}
-
 /// What one window's events did across the files compared.
 #[derive(Debug, Default)]
 struct WindowFinding {
@@ -122,7 +112,7 @@ pub fn compare(out_dir: &Path, outputs: &[Output], loaded: &Loaded) -> Compariso
             let Some(old) = before.get(key) else {
                 continue;
             };
-            let Some((calendar, window)) = uid_ids(&key.0) else {
+            let Some((calendar, window)) = crate::feed::uid_ids(&key.0) else {
                 continue;
             };
             let finding = findings
@@ -218,10 +208,9 @@ fn unbumped(place: &Place, window: &str, finding: &WindowFinding) -> Option<Diag
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn uid_ids_read_the_window_and_calendar() {
+        use crate::feed::uid_ids;
         assert_eq!(
             uid_ids("night.db.0000-0200@example-ops.maintcal"),
             Some(("example-ops", "night"))
@@ -243,7 +232,7 @@ mod tests {
         let loaded = crate::schedule::load_files(vec![("ops.toml".into(), text)]).unwrap();
         for feed in crate::feed::plan(&loaded.schedules) {
             for event in &feed.events {
-                let (calendar, window) = uid_ids(&event.uid).unwrap();
+                let (calendar, window) = crate::feed::uid_ids(&event.uid).unwrap();
                 assert!(
                     loaded.places.window(calendar, window).is_some(),
                     "{}",

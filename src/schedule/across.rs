@@ -1,12 +1,14 @@
 //! Checks that need every calendar already validated: how much the feeds
-//! would hold in total (a bound on a build's time and memory), and windows
-//! that overlap in one group (a warning: legal, but usually a mistake).
+//! would hold in total and how long one event's text would be (bounds on a
+//! build's time and memory), and windows that overlap in one group (a
+//! warning: legal, but usually a mistake).
 
 use super::Places;
 use super::diagnostic::Diagnostic;
-use super::model::{Calendar, Status, Timing, Window};
+use super::model::{Calendar, Schedules, Status, Timing, Window};
 use crate::expand;
 use chrono::{DateTime, NaiveDateTime, Utc};
+use std::collections::{HashMap, HashSet};
 
 /// The most event occurrences all group feeds together may describe: each
 /// occurrence of a window counts once for every group it affects and every
@@ -14,6 +16,76 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 /// beyond any real schedule, and keeps `build` and `list` to seconds and a
 /// bounded amount of memory whatever the input.
 pub const MAX_EVENT_OCCURRENCES: usize = 100_000;
+
+/// The most bytes of text one event (summary and description) or one feed
+/// (name and description) may have. The notice's longest is about 4 KB; the
+/// all feed's event for a window that names thousands of groups could reach
+/// megabytes, which no client shows usefully and which the icalendar crate's
+/// line folding (quadratic in the line's length) would take minutes over.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// An error for each window (or feed) whose text would be longer than
+/// [`MAX_TEXT_BYTES`]; the feeds are planned to measure exactly.
+pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut reported: HashSet<(String, String)> = HashSet::new();
+    for feed in crate::feed::plan(schedules) {
+        let file = format!("{}.ics", feed.id);
+        let feed_text = feed.name.len() + feed.description.len();
+        if feed_text > MAX_TEXT_BYTES {
+            let calendar = schedules
+                .calendars
+                .iter()
+                .find(|c| c.groups.iter().any(|g| g.id == feed.id))
+                .or(schedules.calendars.first());
+            if let Some(place) = calendar.and_then(|c| places.calendar(&c.id))
+                && reported.insert((place.calendar.clone(), file.clone()))
+            {
+                errors.push(
+                    Diagnostic::error(
+                        place.file,
+                        place.key.clone(),
+                        format!(
+                            "{file} would have a name and description of {feed_text} bytes, \
+                             more than the {MAX_TEXT_BYTES} a feed may have"
+                        ),
+                    )
+                    .with_help("shorten the calendar's or the group's description"),
+                );
+            }
+        }
+        for event in &feed.events {
+            let length = event.summary.len() + event.description.len();
+            if length <= MAX_TEXT_BYTES {
+                continue;
+            }
+            let Some((calendar, window)) = crate::feed::uid_ids(&event.uid) else {
+                continue;
+            };
+            let Some(place) = places.window(calendar, window) else {
+                continue;
+            };
+            if !reported.insert((format!("{calendar}/{window}"), String::new())) {
+                continue;
+            }
+            errors.push(
+                Diagnostic::error(
+                    place.file,
+                    place.key.clone(),
+                    format!(
+                        "window `{window}` would give an event of {length} bytes of text in \
+                         {file}, more than the {MAX_TEXT_BYTES} an event may have"
+                    ),
+                )
+                .with_help(
+                    "the all feed lists every group a window affects, with its services and \
+                     notes; split the window into several, or shorten its notes",
+                ),
+            );
+        }
+    }
+    errors
+}
 
 /// How many event occurrences a window puts into the group feeds.
 fn event_occurrences(window: &Window) -> usize {
@@ -29,9 +101,47 @@ fn event_occurrences(window: &Window) -> usize {
     occurrences.saturating_mul(ranges)
 }
 
-/// An error at the window that contributes most, when the schedules
-/// together would describe more than [`MAX_EVENT_OCCURRENCES`].
+/// The most groups (so feed files) one build may have. The notice has 7; a
+/// thousand feeds is far past what anyone subscribes to, and planning the
+/// feeds takes time in proportion to groups times windows.
+pub const MAX_GROUPS: usize = 1000;
+
+/// The most windows one build may have, for the same reason; a recurring
+/// window counts once, however often it recurs.
+pub const MAX_WINDOWS: usize = 1000;
+
+/// An error when the schedules together have more than [`MAX_GROUPS`]
+/// groups or [`MAX_WINDOWS`] windows (at the first one past the limit), or
+/// would describe more than [`MAX_EVENT_OCCURRENCES`] (at the window that
+/// contributes most).
 pub fn check_size(calendars: &[Calendar], places: &Places) -> Option<Diagnostic> {
+    for (kind, places, limit) in [
+        ("groups", &places.groups, MAX_GROUPS),
+        ("windows", &places.windows, MAX_WINDOWS),
+    ] {
+        if let Some(place) = places.get(limit) {
+            return Some(
+                Diagnostic::error(
+                    place.file,
+                    place.key.clone(),
+                    format!(
+                        "the schedules declare {} {kind}; one build allows at most {limit}",
+                        places.len()
+                    ),
+                )
+                .with_help(if kind == "groups" {
+                    "each group is a feed file; merge groups whose services are maintained together"
+                } else {
+                    "make repeating windows one recurring window (every = \"month\"), \
+                     or drop windows that are over"
+                }),
+            );
+        }
+    }
+    check_occurrences(calendars, places)
+}
+
+fn check_occurrences(calendars: &[Calendar], places: &Places) -> Option<Diagnostic> {
     let mut total: usize = 0;
     let mut biggest: Option<(usize, &Calendar, &Window)> = None;
     for calendar in calendars {
@@ -85,11 +195,18 @@ pub fn overlaps(calendars: &[Calendar], places: &Places) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     for calendar in calendars {
         let mut pairs: Vec<Clash> = Vec::new();
+        // Which groups each window affects, as sets: a window may name
+        // thousands of groups.
+        let affects: HashMap<&String, HashSet<&str>> = calendar
+            .windows
+            .iter()
+            .map(|w| (&w.id, w.impacts.iter().map(|i| i.group.as_str()).collect()))
+            .collect();
         for group in &calendar.groups {
             let mut busy: Vec<Busy> = calendar
                 .windows
                 .iter()
-                .filter(|window| window.impact_on(&group.id).is_some())
+                .filter(|window| affects[&window.id].contains(group.id.as_str()))
                 .flat_map(|window| expand::occurrences(calendar, window))
                 .filter(|o| o.status != Status::Cancelled)
                 .map(|o| Busy {

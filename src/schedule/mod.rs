@@ -223,10 +223,14 @@ pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Loaded, ScheduleErro
     }
     // Only for schedules that are valid so far: these checks expand every
     // window, which is only bounded once each window is known to be.
+    let schedules = Schedules { calendars };
     if diagnostics.iter().all(|d| d.severity != Severity::Error) {
-        match across::check_size(&calendars, &places) {
+        match across::check_size(&schedules.calendars, &places) {
             Some(too_big) => diagnostics.push(too_big),
-            None => diagnostics.extend(across::overlaps(&calendars, &places)),
+            None => {
+                diagnostics.extend(across::check_text(&schedules, &places));
+                diagnostics.extend(across::overlaps(&schedules.calendars, &places));
+            }
         }
     }
     diagnostics.sort_by_key(|d| (d.file, d.span.start, d.severity));
@@ -239,7 +243,7 @@ pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Loaded, ScheduleErro
         return Err(ScheduleError::Invalid { errors, report });
     }
     Ok(Loaded {
-        schedules: Schedules { calendars },
+        schedules,
         warnings: report,
         sources,
         places,
@@ -252,6 +256,7 @@ pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Loaded, ScheduleErro
 #[derive(Debug, Default)]
 pub struct Places {
     pub calendars: Vec<Place>,
+    pub groups: Vec<Place>,
     pub windows: Vec<Place>,
 }
 
@@ -259,10 +264,10 @@ pub struct Places {
 #[derive(Debug, Clone)]
 pub struct Place {
     pub calendar: String,
-    /// Empty for a calendar.
+    /// The window's or group's id; empty for a calendar.
     pub window: String,
     pub file: FileId,
-    /// The window's key, or the calendar's `id`.
+    /// The window's or group's key, or the calendar's `id`.
     pub key: std::ops::Range<usize>,
     /// `revision`, where it is written; else `key`.
     pub revision: std::ops::Range<usize>,
@@ -284,6 +289,15 @@ impl Places {
                 .as_ref()
                 .map_or(calendar.id.span(), Spanned::span),
         });
+        for (key, _) in &sections.groups {
+            self.groups.push(Place {
+                calendar: calendar_id.clone(),
+                window: key.get_ref().clone(),
+                file,
+                key: key.span(),
+                revision: key.span(),
+            });
+        }
         for (key, window) in &sections.windows {
             self.windows.push(Place {
                 calendar: calendar_id.clone(),

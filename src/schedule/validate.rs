@@ -9,7 +9,7 @@ use crate::render::wire::{describe_char, forbidden_char};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use indexmap::IndexMap;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use toml::Spanned;
 
@@ -329,14 +329,16 @@ impl Validator {
         let base_impacts = own_impacts.get(base_id).cloned().unwrap_or_default();
         // Keep the calendar's group order: take each group's entry from the
         // overrides when there is one, from the base window otherwise.
+        let mut by_group: HashMap<&str, &GroupImpact> = HashMap::new();
+        for impact in base_impacts.iter().chain(overrides.iter()) {
+            by_group.insert(impact.group.as_str(), impact);
+        }
         groups
             .iter()
             .filter_map(|group| {
-                overrides
-                    .iter()
-                    .chain(base_impacts.iter())
-                    .find(|impact| impact.group == group.id)
-                    .cloned()
+                by_group
+                    .get(group.id.as_str())
+                    .map(|impact| (*impact).clone())
             })
             .collect()
     }
@@ -347,8 +349,14 @@ impl Validator {
         groups: &[Group],
     ) -> Vec<GroupImpact> {
         let mut impacts = Vec::new();
+        // By id, so that a window naming thousands of groups stays linear.
+        let index: HashMap<&str, usize> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id.as_str(), i))
+            .collect();
         for (key, source) in sources {
-            let Some(group) = groups.iter().find(|g| &g.id == key.get_ref()) else {
+            let Some(group) = index.get(key.get_ref().as_str()).map(|&i| &groups[i]) else {
                 if self.declared_groups.contains(key.get_ref()) {
                     // That group's own errors are reported already.
                     continue;
@@ -481,7 +489,7 @@ impl Validator {
             });
         }
         // The calendar's group order, whatever order the window names them in.
-        impacts.sort_by_key(|impact| groups.iter().position(|g| g.id == impact.group));
+        impacts.sort_by_key(|impact| index.get(impact.group.as_str()).copied());
         impacts
     }
 
