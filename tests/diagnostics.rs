@@ -12,9 +12,11 @@ use proptest::prelude::*;
 use std::path::Path;
 use std::process::Command;
 
-/// Each invalid fixture and exactly the problems `check` must report:
 /// (severity, location after `tests/cases/<case>/schedules/`, start of the message).
-const EXPECTED: &[(&str, &[(&str, &str, &str)])] = &[
+type Problem = (&'static str, &'static str, &'static str);
+
+/// Each invalid fixture and exactly the problems `check` must report.
+const EXPECTED: &[(&str, &[Problem])] = &[
     (
         "toml-syntax",
         &[
