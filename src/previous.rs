@@ -14,6 +14,11 @@ use crate::schedule::{Loaded, Place};
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// Previous files larger than this are not compared. The largest feed the
+/// limits allow (100,000 event occurrences, 64 KiB of text each, mostly as
+/// rules) is far smaller in practice; a file this big is not one of ours.
+const MAX_PREVIOUS_BYTES: u64 = 256 * 1024 * 1024;
+
 /// What the comparison found, rendered like schedule diagnostics.
 #[derive(Debug, Default)]
 pub struct Comparison {
@@ -94,8 +99,16 @@ pub fn compare(out_dir: &Path, outputs: &[Output], loaded: &Loaded) -> Compariso
     let mut unreadable = Vec::new();
     for output in outputs {
         let path = out_dir.join(&output.file_name);
+        let Ok(metadata) = std::fs::metadata(&path) else {
+            // No previous version (or none we may see): nothing to compare.
+            continue;
+        };
+        // Far larger than any feed maintcal writes: not read into memory.
+        if metadata.len() > MAX_PREVIOUS_BYTES {
+            unreadable.push(path.display().to_string());
+            continue;
+        }
         let Ok(previous) = std::fs::read(&path) else {
-            // No previous version (or none we may read): nothing to compare.
             continue;
         };
         if previous == output.bytes {

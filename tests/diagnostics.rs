@@ -682,3 +682,28 @@ fn a_change_without_a_new_sequence_is_a_warning() {
     result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
     assert_eq!(stderr, "");
 }
+
+#[test]
+fn a_previous_file_that_is_not_a_feed_is_not_compared_and_gets_replaced() {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(out.path().join("db.ics"), "not a calendar\n").unwrap();
+    let (result, stdout, stderr) = run(&[
+        "build",
+        "--schedules",
+        &schedules_of("sequence-down"),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
+    assert_eq!(
+        stderr,
+        format!(
+            "warning: {} is not a feed maintcal can read; its SEQUENCEs were not compared \
+             (it will be replaced)\n\n",
+            out.path().join("db.ics").display()
+        )
+    );
+    assert!(stdout.contains("db.ics"), "{stdout}");
+    let feed = std::fs::read_to_string(out.path().join("db.ics")).unwrap();
+    assert!(feed.starts_with("BEGIN:VCALENDAR\r\n"), "{feed}");
+}
