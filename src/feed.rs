@@ -238,6 +238,16 @@ fn all_feed(schedules: &Schedules) -> Feed {
     }
 }
 
+/// The calendar and window ids in a UID that [`Part::uid`] made:
+/// `<window>.<group>[.<HHMM-HHMM>]@<calendar>.maintcal`. Ids are slugs
+/// without dots or `@`, so the split is exact.
+pub fn uid_ids(uid: &str) -> Option<(&str, &str)> {
+    let (local, domain) = uid.split_once('@')?;
+    let calendar = domain.strip_suffix(".maintcal")?;
+    let window = local.split('.').next()?;
+    Some((calendar, window))
+}
+
 /// One event series: a window's slot in one group (or in `all`).
 struct Part<'a> {
     calendar: &'a Calendar,

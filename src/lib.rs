@@ -8,11 +8,13 @@
 //! [`horizon`] decides, without a clock, what is past and what is next.
 //! [`list`] prints the expanded occurrences; [`cli`] declares the commands.
 
+pub mod bug;
 pub mod cli;
 pub mod expand;
 pub mod feed;
 pub mod horizon;
 pub mod list;
+pub mod previous;
 pub mod publish;
 pub mod render;
 pub mod schedule;
@@ -22,7 +24,7 @@ use anyhow::Context;
 use cli::{BuildArgs, Command};
 use publish::{Output, Written};
 use render::{FeedFormat, RenderError, SiteFormat};
-use schedule::{ScheduleError, Schedules};
+use schedule::{Loaded, ScheduleError, Schedules};
 use std::io::Write;
 use std::path::Path;
 
@@ -32,7 +34,7 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
     match cli.command {
         Command::Build(args) => build(&args, stdout, stderr),
         Command::Check(args) => {
-            let schedules = load(&args.schedules, stderr)?;
+            let schedules = load(&args.schedules, stderr)?.schedules;
             let groups = schedules.groups().count();
             let windows: usize = schedules.calendars.iter().map(|c| c.windows.len()).sum();
             writeln!(
@@ -44,7 +46,7 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
             Ok(())
         }
         Command::List(args) => {
-            let schedules = load(&args.schedules.schedules, stderr)?;
+            let schedules = load(&args.schedules.schedules, stderr)?.schedules;
             // The same windows the feeds keep.
             let kept = horizon::trim(&schedules, horizon::as_of(&schedules));
             list::print(&kept, &args, stdout)
@@ -53,8 +55,8 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
 }
 
 fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<()> {
-    let schedules = load(&args.schedules.schedules, stderr)?;
-    let outputs = render_with(&schedules, args.base_url.as_deref())?;
+    let loaded = load(&args.schedules.schedules, stderr)?;
+    let outputs = render_with(&loaded.schedules, args.base_url.as_deref())?;
     for warning in size_warnings(&args.out, &outputs) {
         writeln!(stderr, "warning: {warning}")?;
     }
@@ -75,6 +77,16 @@ fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> an
             outputs.len()
         )?;
         return Ok(());
+    }
+    // Before writing anything: no event may go back in SEQUENCE.
+    let comparison = previous::compare(&args.out, &outputs, &loaded);
+    stderr.write_all(comparison.report.as_bytes())?;
+    if comparison.errors > 0 {
+        anyhow::bail!(
+            "the schedules would take events back to an older SEQUENCE than {} holds; \
+             nothing was written",
+            args.out.display()
+        );
     }
     let report = publish::publish(&args.out, &outputs)?;
     for note in &report.notes {
@@ -121,11 +133,11 @@ pub fn size_warnings(out_dir: &Path, outputs: &[Output]) -> Vec<String> {
 }
 
 /// Loads and checks the schedules, printing warnings, or every problem.
-pub fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Schedules> {
+pub fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Loaded> {
     match schedule::load_dir(dir) {
         Ok(loaded) => {
             stderr.write_all(loaded.warnings.as_bytes())?;
-            Ok(loaded.schedules)
+            Ok(loaded)
         }
         Err(error @ ScheduleError::Invalid { .. }) => {
             if let ScheduleError::Invalid { report, .. } = &error {

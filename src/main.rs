@@ -4,6 +4,8 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A panic is a maintcal bug; say so in a sentence, not a debug dump.
+    maintcal::bug::install_panic_hook();
     let cli = maintcal::cli::Cli::parse();
     match maintcal::run(cli, &mut std::io::stdout(), &mut std::io::stderr()) {
         Ok(()) => ExitCode::SUCCESS,

@@ -118,7 +118,7 @@ fn invalid_schedules_exit_1_with_every_problem_located() {
     assert!(stderr.contains("Asia/Tokio: unknown time zone"), "{stderr}");
     assert!(stderr.contains("did you mean `Asia/Tokyo`?"), "{stderr}");
     assert!(stderr.contains("schedules/shop.toml:14:1"), "{stderr}");
-    assert!(stderr.contains("unknown field `statuss`"), "{stderr}");
+    assert!(stderr.contains("unknown key `statuss`"), "{stderr}");
     assert!(stderr.contains("did you mean `status`?"), "{stderr}");
     assert!(
         stderr.contains("error: 2 errors in the schedules; nothing was written"),

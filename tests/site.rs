@@ -433,10 +433,13 @@ fn old_windows_leave_the_feeds_and_list_past_the_horizon() {
 /// 1 MB is too big to keep as a fixture.
 fn long_schedule(dir: &Path, windows: usize, first: &str, revised: &str, keep: u32) {
     let mut text = format!(
-        "[calendar]\nid = \"big\"\nname = \"Big\"\ntimezone = \"UTC\"\nlanguage = \"en\"\nkeep_past_months = {keep}\n\n[groups.big]\nname = \"Big\"\nservices = [\"s\"]\n"
+        "[calendar]\nid = \"big\"\nname = \"Big\"\ntimezone = \"UTC\"\nlanguage = \"en\"\nkeep_past_months = {keep}\nnotes = [\"{}\"]\n\n[groups.big]\nname = \"Big\"\nservices = [\"s\"]\n",
+        // Calendar notes go into every event: large feeds from a small
+        // schedule (a schedule file may hold at most 1 MiB).
+        "Long note. ".repeat(100)
     );
     let first = chrono::NaiveDate::parse_from_str(first, "%Y-%m-%d").unwrap();
-    let note = "Long note. ".repeat(80);
+    let note = "Short note.";
     for day in 0..windows {
         let date = first + chrono::Days::new(day as u64);
         text.push_str(&format!(
@@ -451,8 +454,8 @@ fn long_schedule(dir: &Path, windows: usize, first: &str, revised: &str, keep: u
 fn a_feed_over_1_mb_gets_a_warning_and_the_horizon_keeps_it_small() {
     let root = tempfile::tempdir().unwrap();
     let (schedules, out) = (root.path().join("schedules"), root.path().join("out"));
-    // 1200 upcoming windows: nothing is past, nothing can be dropped.
-    long_schedule(&schedules, 1200, "2030-01-01", "2029-12-01T00:00:00Z", 24);
+    // 900 upcoming windows: nothing is past, nothing can be dropped.
+    long_schedule(&schedules, 900, "2030-01-01", "2029-12-01T00:00:00Z", 24);
     let (result, _, stderr) = run(&[
         "build",
         "--schedules",
@@ -473,7 +476,7 @@ fn a_feed_over_1_mb_gets_a_warning_and_the_horizon_keeps_it_small() {
 
     // The same windows, all more than keep_past_months before the newest
     // revision: they leave the feed, and the warning goes with them.
-    long_schedule(&schedules, 1200, "2000-01-01", "2010-01-01T00:00:00Z", 24);
+    long_schedule(&schedules, 900, "2000-01-01", "2010-01-01T00:00:00Z", 24);
     let (result, _, stderr) = run(&[
         "build",
         "--schedules",

@@ -9,14 +9,23 @@ use crate::render::wire::{describe_char, forbidden_char};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use indexmap::IndexMap;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use toml::Spanned;
 
 /// The parsed sections of one file, each already deserialized on its own so
 /// that a problem in one window does not hide the problems in the next.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct FileSections {
+    /// False when the file has TOML syntax errors; nothing else is then filled.
+    pub parsed: bool,
+    /// A `[calendar]` table is there, even if `calendar` is `None` because
+    /// it had errors (already reported).
+    pub calendar_declared: bool,
+    /// Every group and window id the file declares, including those whose
+    /// table had errors, so that a reference to them is not reported again.
+    pub declared_groups: Vec<String>,
+    pub declared_windows: Vec<String>,
     pub calendar: Option<CalendarSource>,
     /// Group id (with its span) and the group, in file order.
     pub groups: Vec<(Spanned<String>, GroupSource)>,
@@ -39,6 +48,9 @@ const MAX_ID_LEN: usize = 64;
 pub struct Validator {
     file: FileId,
     pub diagnostics: Vec<Diagnostic>,
+    /// Ids declared in the file, valid or not (see [`FileSections`]).
+    declared_groups: Vec<String>,
+    declared_windows: Vec<String>,
 }
 
 impl Validator {
@@ -46,6 +58,8 @@ impl Validator {
         Validator {
             file,
             diagnostics: Vec::new(),
+            declared_groups: Vec::new(),
+            declared_windows: Vec::new(),
         }
     }
 
@@ -73,12 +87,19 @@ impl Validator {
         whole_file: Range<usize>,
     ) -> Option<Calendar> {
         let errors_before = self.error_count();
+        self.declared_groups = sections.declared_groups.clone();
+        self.declared_windows = sections.declared_windows.clone();
         let Some(calendar) = sections.calendar else {
-            self.error_help(
-                whole_file.start..whole_file.start,
-                "this schedule has no [calendar] table",
-                "add [calendar] with id, name and timezone; see the README's schedule example",
-            );
+            if !sections.calendar_declared {
+                self.error_help(
+                    whole_file.start..whole_file.start,
+                    "this schedule has no [calendar] table",
+                    "add [calendar] with id, name and timezone; see the README's schedule example",
+                );
+            }
+            // Still check the groups and windows: every problem in one run.
+            let groups = self.groups(&sections.groups);
+            self.windows(&sections.windows, &groups);
             return None;
         };
         let id = self.id(&calendar.id, "calendar id");
@@ -144,7 +165,7 @@ impl Validator {
         };
 
         let groups = self.groups(&sections.groups);
-        if sections.groups.is_empty() {
+        if sections.declared_groups.is_empty() {
             self.error_help(
                 calendar.id.span(),
                 "this calendar declares no service groups",
@@ -242,9 +263,7 @@ impl Validator {
         let mut windows = Vec::new();
         for (key, source) in sources {
             let id = self.id(key, "window id");
-            let Some(hours) = self.hours(&source.start, &source.end, source.ends_next_day) else {
-                continue;
-            };
+            let hours = self.hours(&source.start, &source.end, source.ends_next_day);
             let timing = self.timing(key, source);
             let status = status(*source.status.get_ref());
             let title = source
@@ -259,18 +278,17 @@ impl Validator {
             if let Some(base) = &source.same_impact_as {
                 impacts = self.reuse_impacts(base, sources, &own_impacts, impacts, groups);
             }
-            if impacts.is_empty() && source.same_impact_as.is_none() {
+            if source.impact.is_empty() && source.same_impact_as.is_none() {
                 self.error_help(
                     key.span(),
                     format!("window `{id}` says nothing about any group"),
                     format!("add [windows.{id}.impact.<group>] with stops/partly/runs, or same_impact_as = \"<another window>\""),
                 );
             }
-            self.check_sub_ranges(key, &impacts, hours);
-
-            let (Some(timing), Some(revised)) = (timing, revised) else {
+            let (Some(hours), Some(timing), Some(revised)) = (hours, timing, revised) else {
                 continue;
             };
+            self.check_sub_ranges(key, &impacts, hours);
             let timing = match timing {
                 Timing::Monthly(mut rule) => {
                     rule.changes =
@@ -305,6 +323,10 @@ impl Validator {
         let base_id = base.get_ref();
         let Some((_, base_source)) = sources.iter().find(|(key, _)| key.get_ref() == base_id)
         else {
+            if self.declared_windows.contains(base_id) {
+                // That window's own errors are reported already.
+                return overrides;
+            }
             let known: Vec<&str> = sources
                 .iter()
                 .map(|(key, _)| key.get_ref().as_str())
@@ -327,14 +349,16 @@ impl Validator {
         let base_impacts = own_impacts.get(base_id).cloned().unwrap_or_default();
         // Keep the calendar's group order: take each group's entry from the
         // overrides when there is one, from the base window otherwise.
+        let mut by_group: HashMap<&str, &GroupImpact> = HashMap::new();
+        for impact in base_impacts.iter().chain(overrides.iter()) {
+            by_group.insert(impact.group.as_str(), impact);
+        }
         groups
             .iter()
             .filter_map(|group| {
-                overrides
-                    .iter()
-                    .chain(base_impacts.iter())
-                    .find(|impact| impact.group == group.id)
-                    .cloned()
+                by_group
+                    .get(group.id.as_str())
+                    .map(|impact| (*impact).clone())
             })
             .collect()
     }
@@ -345,8 +369,18 @@ impl Validator {
         groups: &[Group],
     ) -> Vec<GroupImpact> {
         let mut impacts = Vec::new();
+        // By id, so that a window naming thousands of groups stays linear.
+        let index: HashMap<&str, usize> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id.as_str(), i))
+            .collect();
         for (key, source) in sources {
-            let Some(group) = groups.iter().find(|g| &g.id == key.get_ref()) else {
+            let Some(group) = index.get(key.get_ref().as_str()).map(|&i| &groups[i]) else {
+                if self.declared_groups.contains(key.get_ref()) {
+                    // That group's own errors are reported already.
+                    continue;
+                }
                 let known: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
                 self.error_help(
                     key.span(),
@@ -475,7 +509,7 @@ impl Validator {
             });
         }
         // The calendar's group order, whatever order the window names them in.
-        impacts.sort_by_key(|impact| groups.iter().position(|g| g.id == impact.group));
+        impacts.sort_by_key(|impact| index.get(impact.group.as_str()).copied());
         impacts
     }
 
@@ -809,11 +843,15 @@ impl Validator {
         if !ends_next_day && end <= start {
             self.error_help(
                 span,
-                format!(
-                    "the window ends ({}) before it starts ({})",
-                    end.format("%H:%M"),
-                    start.format("%H:%M")
-                ),
+                if end == start {
+                    format!("the window ends when it starts ({})", end.format("%H:%M"))
+                } else {
+                    format!(
+                        "the window ends ({}) before it starts ({})",
+                        end.format("%H:%M"),
+                        start.format("%H:%M")
+                    )
+                },
                 "if the window crosses midnight, add ends_next_day = true",
             );
             return None;
@@ -1085,6 +1123,7 @@ pub fn suggestion(unknown: &str, known: &[&str]) -> String {
         Some((distance, candidate)) if distance <= (unknown.chars().count() / 3).max(2) => {
             format!("did you mean `{candidate}`?")
         }
+        _ if known.is_empty() => "there is nothing of that kind declared yet".to_owned(),
         _ if known.len() <= 12 => format!("known: {}", known.join(", ")),
         _ => "check the spelling".to_owned(),
     }

@@ -1,0 +1,33 @@
+//! Any bytes as a schedule file, through the whole pipeline: loading must
+//! either succeed or report problems that each name a file:line:col, and a
+//! schedule that loads must render feeds that pass maintcal's own wire check
+//! and list without panicking.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use maintcal::schedule::{ScheduleError, load_bytes};
+
+fuzz_target!(|data: &[u8]| {
+    match load_bytes(vec![("fuzz.toml".into(), data.to_vec())]) {
+        Ok(loaded) => {
+            let outputs = maintcal::render_all(&loaded.schedules)
+                .unwrap_or_else(|e| panic!("a valid schedule did not render: {e}"));
+            for output in &outputs {
+                let text = std::str::from_utf8(&output.bytes).expect("feeds are UTF-8");
+                if let Err(problems) = maintcal::render::wire::check_stream(text) {
+                    panic!("{}: {problems:?}", output.file_name);
+                }
+            }
+            let _ = maintcal::list::rows(&loaded.schedules, None, None, None);
+        }
+        Err(ScheduleError::Invalid { errors, report }) => {
+            assert!(errors > 0);
+            let located = report.matches("┌─ fuzz.toml:").count();
+            assert!(
+                located >= errors,
+                "{errors} errors, {located} located:\n{report}"
+            );
+        }
+        Err(other) => panic!("unexpected error for in-memory input: {other}"),
+    }
+});

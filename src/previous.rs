@@ -1,0 +1,258 @@
+//! Compares a build with the feeds the previous build left in the output
+//! folder, before anything is written: a calendar client keeps the version of
+//! an event with the higher SEQUENCE, so an event whose SEQUENCE would go
+//! down is an error (subscribers would silently keep the old one), and an
+//! event that changed while its SEQUENCE stayed the same is a warning (the
+//! operator probably forgot to bump `revision`).
+//!
+//! Only the files this build would write are read, and only to compare:
+//! this module never writes or deletes anything.
+
+use crate::publish::Output;
+use crate::schedule::diagnostic::Diagnostic;
+use crate::schedule::{Loaded, Place};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Previous files larger than this are not compared. The largest feed the
+/// limits allow (100,000 event occurrences, 64 KiB of text each, mostly as
+/// rules) is far smaller in practice; a file this big is not one of ours.
+const MAX_PREVIOUS_BYTES: u64 = 256 * 1024 * 1024;
+
+/// What the comparison found, rendered like schedule diagnostics.
+#[derive(Debug, Default)]
+pub struct Comparison {
+    pub errors: usize,
+    /// Every error and warning, rendered.
+    pub report: String,
+}
+
+/// One VEVENT as far as the comparison cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct EventVersion {
+    sequence: u32,
+    /// Every content line but DTSTAMP, LAST-MODIFIED and SEQUENCE, in order.
+    content: Vec<String>,
+}
+
+/// (UID, RECURRENCE-ID value or "") → the event.
+type Events = BTreeMap<(String, String), EventVersion>;
+
+/// The events of an iCalendar stream, read with the icalendar crate's
+/// parser; `None` if it does not parse.
+fn events(text: &str) -> Option<Events> {
+    let unfolded = icalendar::parser::unfold(text);
+    let components = icalendar::parser::read_calendar_simple(&unfolded).ok()?;
+    let calendar = components.iter().find(|c| c.name.as_str() == "VCALENDAR")?;
+    let mut events = Events::new();
+    for event in calendar
+        .components
+        .iter()
+        .filter(|c| c.name.as_str() == "VEVENT")
+    {
+        let mut uid = String::new();
+        let mut recurrence_id = String::new();
+        let mut sequence = 0;
+        let mut content = Vec::new();
+        for property in &event.properties {
+            let value = property.val.as_str();
+            match property.name.as_str() {
+                "UID" => uid = value.to_owned(),
+                "RECURRENCE-ID" => recurrence_id = value.to_owned(),
+                "SEQUENCE" => sequence = value.trim().parse().unwrap_or(0),
+                "DTSTAMP" | "LAST-MODIFIED" => continue,
+                _ => {}
+            }
+            if property.name.as_str() == "SEQUENCE" {
+                continue;
+            }
+            let params: String = property
+                .params
+                .iter()
+                .map(|p| {
+                    format!(
+                        ";{}={}",
+                        p.key.as_str(),
+                        p.val.as_ref().map(|v| v.as_str()).unwrap_or_default()
+                    )
+                })
+                .collect();
+            content.push(format!("{}{params}:{value}", property.name.as_str()));
+        }
+        events.insert((uid, recurrence_id), EventVersion { sequence, content });
+    }
+    Some(events)
+}
+
+/// What one window's events did across the files compared.
+#[derive(Debug, Default)]
+struct WindowFinding {
+    /// (previous, new) SEQUENCE and file, where it would go down.
+    down: Vec<(u32, u32, String)>,
+    /// (SEQUENCE, file), where the content changed but SEQUENCE did not.
+    unbumped: Vec<(u32, String)>,
+}
+
+/// Compares `outputs` with the files of the same names in `out_dir`.
+pub fn compare(out_dir: &Path, outputs: &[Output], loaded: &Loaded) -> Comparison {
+    let mut findings: BTreeMap<(String, String), WindowFinding> = BTreeMap::new();
+    let mut unreadable = Vec::new();
+    // Only the feeds carry SEQUENCEs; the page and the manifest have no events.
+    for output in outputs.iter().filter(|output| output.events.is_some()) {
+        let path = out_dir.join(&output.file_name);
+        let Ok(metadata) = std::fs::metadata(&path) else {
+            // No previous version (or none we may see): nothing to compare.
+            continue;
+        };
+        // Far larger than any feed maintcal writes: not read into memory.
+        if metadata.len() > MAX_PREVIOUS_BYTES {
+            unreadable.push(path.display().to_string());
+            continue;
+        }
+        let Ok(previous) = std::fs::read(&path) else {
+            continue;
+        };
+        if previous == output.bytes {
+            continue;
+        }
+        let Some(before) = String::from_utf8(previous).ok().and_then(|t| events(&t)) else {
+            unreadable.push(path.display().to_string());
+            continue;
+        };
+        let Some(after) = std::str::from_utf8(&output.bytes).ok().and_then(events) else {
+            continue;
+        };
+        for (key, new) in &after {
+            let Some(old) = before.get(key) else {
+                continue;
+            };
+            let Some((calendar, window)) = crate::feed::uid_ids(&key.0) else {
+                continue;
+            };
+            let finding = findings
+                .entry((calendar.to_owned(), window.to_owned()))
+                .or_default();
+            let file = path.display().to_string();
+            if new.sequence < old.sequence {
+                finding.down.push((old.sequence, new.sequence, file));
+            } else if new.sequence == old.sequence && new.content != old.content {
+                finding.unbumped.push((new.sequence, file));
+            }
+        }
+    }
+    let mut diagnostics = Vec::new();
+    for ((calendar, window), finding) in &findings {
+        let Some(place) = loaded
+            .places
+            .window(calendar, window)
+            .or_else(|| loaded.places.calendar(calendar))
+        else {
+            continue;
+        };
+        if let Some(diagnostic) = sequence_down(place, window, finding) {
+            diagnostics.push(diagnostic);
+        } else if let Some(diagnostic) = unbumped(place, window, finding) {
+            diagnostics.push(diagnostic);
+        }
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::schedule::diagnostic::Severity::Error)
+        .count();
+    let mut report = loaded.sources.render(&diagnostics);
+    for path in unreadable {
+        report.push_str(&format!(
+            "warning: {path} is not a feed maintcal can read; its SEQUENCEs were not compared \
+             (it will be replaced)\n\n"
+        ));
+    }
+    Comparison { errors, report }
+}
+
+fn files(list: impl Iterator<Item = String>) -> String {
+    let mut files: Vec<String> = list.collect();
+    files.sort();
+    files.dedup();
+    files.join(", ")
+}
+
+fn sequence_down(place: &Place, window: &str, finding: &WindowFinding) -> Option<Diagnostic> {
+    let (old, new) = finding
+        .down
+        .iter()
+        .map(|(old, new, _)| (*old, *new))
+        .max_by_key(|(old, new)| old - new)?;
+    Some(
+        Diagnostic::error(
+            place.file,
+            place.revision.clone(),
+            format!(
+                "window `{window}` would go back from SEQUENCE {old} to {new} compared with \
+                 the previous build ({})",
+                files(finding.down.iter().map(|(_, _, f)| f.clone()))
+            ),
+        )
+        .with_help(format!(
+            "calendar clients keep the version with the higher SEQUENCE and would ignore \
+             this one; raise the window's revision by at least {} (SEQUENCE is the \
+             calendar's revision plus the window's)",
+            old - new
+        )),
+    )
+}
+
+fn unbumped(place: &Place, window: &str, finding: &WindowFinding) -> Option<Diagnostic> {
+    let (sequence, _) = finding.unbumped.first()?;
+    Some(
+        Diagnostic::warning(
+            place.file,
+            place.revision.clone(),
+            format!(
+                "window `{window}` changed since the previous build ({}) but its SEQUENCE \
+                 stayed {sequence}",
+                files(finding.unbumped.iter().map(|(_, f)| f.clone()))
+            ),
+        )
+        .with_help(
+            "clients that already have this event may keep the old version; bump the \
+             window's revision (or the calendar's, for a change in [calendar]) and its revised",
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uid_ids_read_the_window_and_calendar() {
+        use crate::feed::uid_ids;
+        assert_eq!(
+            uid_ids("night.db.0000-0200@example-ops.maintcal"),
+            Some(("example-ops", "night"))
+        );
+        assert_eq!(
+            uid_ids("2020-05-17.all@rakuten-ichiba.maintcal"),
+            Some(("rakuten-ichiba", "2020-05-17"))
+        );
+        assert_eq!(uid_ids("someone-else@example.com"), None);
+    }
+
+    #[test]
+    fn every_planned_uid_names_a_window_of_its_calendar() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/cases/features/schedules/ops.toml"
+        ))
+        .unwrap();
+        let loaded = crate::schedule::load_files(vec![("ops.toml".into(), text)]).unwrap();
+        for feed in crate::feed::plan(&loaded.schedules) {
+            for event in &feed.events {
+                let (calendar, window) = crate::feed::uid_ids(&event.uid).unwrap();
+                assert!(
+                    loaded.places.window(calendar, window).is_some(),
+                    "{}",
+                    event.uid
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Checks that need every calendar already validated: how much the feeds
+//! would hold in total and how long one event's text would be (bounds on a
+//! build's time and memory), and windows that overlap in one group (a
+//! warning: legal, but usually a mistake).
+
+use super::Places;
+use super::diagnostic::Diagnostic;
+use super::model::{Calendar, Schedules, Status, Timing, Window};
+use crate::expand;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use std::collections::{HashMap, HashSet};
+
+/// The most event occurrences all group feeds together may describe: each
+/// occurrence of a window counts once for every group it affects and every
+/// time range it has in that group. The notice describes 21; this is far
+/// beyond any real schedule, and keeps `build` and `list` to seconds and a
+/// bounded amount of memory whatever the input.
+pub const MAX_EVENT_OCCURRENCES: usize = 100_000;
+
+/// The most bytes of text one event (summary and description) or one feed
+/// (name and description) may have. The notice's longest is about 4 KB; the
+/// all feed's event for a window that names thousands of groups could reach
+/// megabytes, which no client shows usefully and which the icalendar crate's
+/// line folding (quadratic in the line's length) would take minutes over.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// An error for each window (or feed) whose text would be longer than
+/// [`MAX_TEXT_BYTES`]; the feeds are planned to measure exactly.
+pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut reported: HashSet<(String, String)> = HashSet::new();
+    for feed in crate::feed::plan(schedules) {
+        let file = format!("{}.ics", feed.id);
+        let feed_text = feed.name.len() + feed.description.len();
+        if feed_text > MAX_TEXT_BYTES {
+            let calendar = schedules
+                .calendars
+                .iter()
+                .find(|c| c.groups.iter().any(|g| g.id == feed.id))
+                .or(schedules.calendars.first());
+            if let Some(place) = calendar.and_then(|c| places.calendar(&c.id))
+                && reported.insert((place.calendar.clone(), file.clone()))
+            {
+                errors.push(
+                    Diagnostic::error(
+                        place.file,
+                        place.key.clone(),
+                        format!(
+                            "{file} would have a name and description of {feed_text} bytes, \
+                             more than the {MAX_TEXT_BYTES} a feed may have"
+                        ),
+                    )
+                    .with_help("shorten the calendar's or the group's description"),
+                );
+            }
+        }
+        for event in &feed.events {
+            let length = event.summary.len() + event.description.len();
+            if length <= MAX_TEXT_BYTES {
+                continue;
+            }
+            let Some((calendar, window)) = crate::feed::uid_ids(&event.uid) else {
+                continue;
+            };
+            let Some(place) = places.window(calendar, window) else {
+                continue;
+            };
+            if !reported.insert((format!("{calendar}/{window}"), String::new())) {
+                continue;
+            }
+            errors.push(
+                Diagnostic::error(
+                    place.file,
+                    place.key.clone(),
+                    format!(
+                        "window `{window}` would give an event of {length} bytes of text in \
+                         {file}, more than the {MAX_TEXT_BYTES} an event may have"
+                    ),
+                )
+                .with_help(
+                    "the all feed lists every group a window affects, with its services and \
+                     notes; split the window into several, or shorten its notes",
+                ),
+            );
+        }
+    }
+    errors
+}
+
+/// How many event occurrences a window puts into the group feeds.
+fn event_occurrences(window: &Window) -> usize {
+    let occurrences = match &window.timing {
+        Timing::Once { .. } => 1,
+        Timing::Monthly(rule) => rule.rule_dates().len().saturating_sub(rule.skips.len()),
+    };
+    let ranges: usize = window
+        .impacts
+        .iter()
+        .map(|impact| expand::slots(impact).len())
+        .sum();
+    occurrences.saturating_mul(ranges)
+}
+
+/// The most groups (so feed files) one build may have. The notice has 7; a
+/// thousand feeds is far past what anyone subscribes to, and planning the
+/// feeds takes time in proportion to groups times windows.
+pub const MAX_GROUPS: usize = 1000;
+
+/// The most windows one build may have, for the same reason; a recurring
+/// window counts once, however often it recurs.
+pub const MAX_WINDOWS: usize = 1000;
+
+/// An error when the schedules together have more than [`MAX_GROUPS`]
+/// groups or [`MAX_WINDOWS`] windows (at the first one past the limit), or
+/// would describe more than [`MAX_EVENT_OCCURRENCES`] (at the window that
+/// contributes most).
+pub fn check_size(calendars: &[Calendar], places: &Places) -> Option<Diagnostic> {
+    for (kind, places, limit) in [
+        ("groups", &places.groups, MAX_GROUPS),
+        ("windows", &places.windows, MAX_WINDOWS),
+    ] {
+        if let Some(place) = places.get(limit) {
+            return Some(
+                Diagnostic::error(
+                    place.file,
+                    place.key.clone(),
+                    format!(
+                        "the schedules declare {} {kind}; one build allows at most {limit}",
+                        places.len()
+                    ),
+                )
+                .with_help(if kind == "groups" {
+                    "each group is a feed file; merge groups whose services are maintained together"
+                } else {
+                    "make repeating windows one recurring window (every = \"month\"), \
+                     or drop windows that are over"
+                }),
+            );
+        }
+    }
+    check_occurrences(calendars, places)
+}
+
+fn check_occurrences(calendars: &[Calendar], places: &Places) -> Option<Diagnostic> {
+    let mut total: usize = 0;
+    let mut biggest: Option<(usize, &Calendar, &Window)> = None;
+    for calendar in calendars {
+        for window in &calendar.windows {
+            let count = event_occurrences(window);
+            total = total.saturating_add(count);
+            if biggest.is_none_or(|(most, _, _)| count > most) {
+                biggest = Some((count, calendar, window));
+            }
+        }
+    }
+    if total <= MAX_EVENT_OCCURRENCES {
+        return None;
+    }
+    let (count, calendar, window) = biggest?;
+    let place = places.window(&calendar.id, &window.id)?;
+    Some(
+        Diagnostic::error(
+            place.file,
+            place.key.clone(),
+            format!(
+                "the schedules would put {total} event occurrences into the feeds, \
+                 more than the {MAX_EVENT_OCCURRENCES} a build allows; \
+                 window `{}` alone gives {count}",
+                window.id
+            ),
+        )
+        .with_help(
+            "each occurrence counts once per group and time range; end long series sooner \
+             (a schedule is republished long before they run out)",
+        ),
+    )
+}
+
+/// One occurrence of a window that takes up time in a group.
+struct Busy<'a> {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    local: (NaiveDateTime, NaiveDateTime),
+    window: &'a Window,
+}
+
+/// Two windows that overlap: (earlier window, later window, groups, the
+/// first clash's local times (earlier, later), number of clashes).
+type Clash<'a> = (&'a str, &'a str, Vec<&'a str>, (String, String), usize);
+
+/// A warning for each pair of windows whose (not cancelled) occurrences
+/// overlap in some group: subscribers would see two events at once, which
+/// usually means one of them was meant to replace the other.
+pub fn overlaps(calendars: &[Calendar], places: &Places) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for calendar in calendars {
+        let mut pairs: Vec<Clash> = Vec::new();
+        // Which groups each window affects, as sets: a window may name
+        // thousands of groups.
+        let affects: HashMap<&String, HashSet<&str>> = calendar
+            .windows
+            .iter()
+            .map(|w| (&w.id, w.impacts.iter().map(|i| i.group.as_str()).collect()))
+            .collect();
+        for group in &calendar.groups {
+            let mut busy: Vec<Busy> = calendar
+                .windows
+                .iter()
+                .filter(|window| affects[&window.id].contains(group.id.as_str()))
+                .flat_map(|window| expand::occurrences(calendar, window))
+                .filter(|o| o.status != Status::Cancelled)
+                .map(|o| Busy {
+                    start: o.start_utc(),
+                    end: o.end_utc(),
+                    local: (o.start, o.end),
+                    window: o.window,
+                })
+                .collect();
+            busy.sort_by_key(|b| (b.start, b.end));
+            // Sweep: the occurrence reaching furthest so far is the one a
+            // later start can fall into.
+            let mut reach: Option<&Busy> = None;
+            for current in &busy {
+                if let Some(earlier) = reach
+                    && current.start < earlier.end
+                {
+                    let (a, b) = (earlier.window.id.as_str(), current.window.id.as_str());
+                    match pairs.iter_mut().find(|p| p.0 == a && p.1 == b) {
+                        Some(pair) => {
+                            if !pair.2.contains(&group.id.as_str()) {
+                                pair.2.push(&group.id);
+                            }
+                            pair.4 += 1;
+                        }
+                        None => pairs.push((
+                            a,
+                            b,
+                            vec![&group.id],
+                            (span_text(earlier.local), span_text(current.local)),
+                            1,
+                        )),
+                    }
+                }
+                if reach.is_none_or(|r| current.end > r.end) {
+                    reach = Some(current);
+                }
+            }
+        }
+        for (earlier, later, groups, (earlier_time, later_time), count) in pairs {
+            let Some(place) = places.window(&calendar.id, later) else {
+                continue;
+            };
+            let whom = if earlier == later {
+                format!("window `{later}` overlaps itself")
+            } else {
+                format!("window `{later}` overlaps window `{earlier}`")
+            };
+            let more = match count {
+                1 => String::new(),
+                n => format!(" (and {} more time(s))", n - 1),
+            };
+            warnings.push(
+                Diagnostic::warning(
+                    place.file,
+                    place.key.clone(),
+                    format!(
+                        "{whom} in group {}: {later_time} starts before {earlier_time} ends{more}",
+                        groups
+                            .iter()
+                            .map(|g| format!("`{g}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+                .with_help(
+                    "subscribers will see both events at once; if one replaces the other, \
+                     cancel or skip one; if both are meant, this warning can be ignored",
+                ),
+            );
+        }
+    }
+    warnings
+}
+
+fn span_text((start, end): (NaiveDateTime, NaiveDateTime)) -> String {
+    let end = if end.date() == start.date() {
+        end.format("%H:%M").to_string()
+    } else {
+        end.format("%Y-%m-%d %H:%M").to_string()
+    };
+    format!("{}–{end}", start.format("%Y-%m-%d %H:%M"))
+}
