@@ -387,7 +387,10 @@ impl<'r> Writer<'r> {
             let _ = writeln!(self.out, "\n[windows.{id}.changes.{date}]");
             match self.below(4) {
                 0 => {
-                    let _ = writeln!(self.out, "date = {}", date + Duration::days(7));
+                    // A week later; a "last" Saturday night a day later,
+                    // which keeps it clear of the platform's Sundays.
+                    let days = if on.starts_with("last") { 1 } else { 7 };
+                    let _ = writeln!(self.out, "date = {}", date + Duration::days(days));
                 }
                 1 => {
                     // An hour longer: sub-ranges stay inside the window.
