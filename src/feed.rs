@@ -84,12 +84,16 @@ pub struct Recurrence {
 
 /// Every feed: one per group (in file and declaration order), then `all`.
 pub fn plan(schedules: &Schedules) -> Vec<Feed> {
-    let mut feeds: Vec<Feed> = schedules
+    plans(schedules).collect()
+}
+
+/// [`plan`], one feed at a time: each is planned when asked for, so that a
+/// build can render and drop it before planning the next.
+pub fn plans(schedules: &Schedules) -> impl Iterator<Item = Feed> + '_ {
+    schedules
         .groups()
         .map(|(calendar, group)| group_feed(calendar, group))
-        .collect();
-    feeds.push(all_feed(schedules));
-    feeds
+        .chain(std::iter::once_with(|| all_feed(schedules)))
 }
 
 fn group_feed(calendar: &Calendar, group: &Group) -> Feed {

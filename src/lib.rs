@@ -56,12 +56,23 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
 
 fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<()> {
     let loaded = load(&args.schedules.schedules, stderr)?;
-    let outputs = render_with(&loaded.schedules, args.base_url.as_deref())?;
-    for warning in size_warnings(&args.out, &outputs) {
-        writeln!(stderr, "warning: {warning}")?;
-    }
+    let base_url = args.base_url.as_deref();
+    // Each file is handed on as soon as it is rendered and dropped after, so
+    // a build holds one file's bytes at a time (see `render_each`).
+    let mut warnings = Vec::new();
     if args.check {
-        let stale = publish::stale(&args.out, &outputs);
+        let mut check = publish::StaleCheck::default();
+        let mut files = 0;
+        render_each(&loaded.schedules, base_url, |output| {
+            warnings.extend(size_warning(&args.out, &output));
+            check.add(&args.out, &output);
+            files += 1;
+            anyhow::Ok(())
+        })?;
+        for warning in &warnings {
+            writeln!(stderr, "warning: {warning}")?;
+        }
+        let stale = check.finish(&args.out);
         if !stale.is_empty() {
             let list: Vec<String> = stale.iter().map(ToString::to_string).collect();
             anyhow::bail!(
@@ -70,16 +81,27 @@ fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> an
                 list.join(", ")
             );
         }
-        writeln!(
-            stdout,
-            "{}: {} files up to date",
-            args.out.display(),
-            outputs.len()
-        )?;
+        writeln!(stdout, "{}: {files} files up to date", args.out.display())?;
         return Ok(());
     }
-    // Before writing anything: no event may go back in SEQUENCE.
-    let comparison = previous::compare(&args.out, &outputs, &loaded);
+    // Files are staged beside their places as they come; none is renamed
+    // into place before every one is rendered, written and compared, and an
+    // error on the way drops the publication, which removes what it staged.
+    let mut publication = publish::Publication::begin(&args.out, &publish::RealDisk)?;
+    let mut comparer = previous::Comparer::default();
+    let mut lines: Vec<(Option<usize>, usize)> = Vec::new();
+    render_each(&loaded.schedules, base_url, |output| {
+        warnings.extend(size_warning(&args.out, &output));
+        comparer.add(&args.out, &output);
+        publication.add(&output)?;
+        lines.push((output.events, output.bytes.len()));
+        anyhow::Ok(())
+    })?;
+    for warning in &warnings {
+        writeln!(stderr, "warning: {warning}")?;
+    }
+    // Before anything is renamed: no event may go back in SEQUENCE.
+    let comparison = comparer.finish(&loaded);
     stderr.write_all(comparison.report.as_bytes())?;
     if comparison.errors > 0 {
         anyhow::bail!(
@@ -88,25 +110,17 @@ fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> an
             args.out.display()
         );
     }
-    let report = publish::publish(&args.out, &outputs)?;
+    let report = publication.finish()?;
     for note in &report.notes {
         writeln!(stderr, "warning: {note}")?;
     }
-    for (output, (path, written)) in outputs.iter().zip(&report.files) {
-        let events = output
-            .events
-            .map(|n| format!("{n} events  "))
-            .unwrap_or_default();
+    for ((events, bytes), (path, written)) in lines.iter().zip(&report.files) {
+        let events = events.map(|n| format!("{n} events  ")).unwrap_or_default();
         let note = match written {
             Written::Updated => "",
             Written::Unchanged => "  (unchanged)",
         };
-        writeln!(
-            stdout,
-            "{}  {events}{} bytes{note}",
-            path.display(),
-            output.bytes.len()
-        )?;
+        writeln!(stdout, "{}  {events}{bytes} bytes{note}", path.display())?;
     }
     for path in &report.removed {
         writeln!(stdout, "{}  removed (no longer produced)", path.display())?;
@@ -121,15 +135,19 @@ pub const GOOGLE_SIZE_LIMIT: usize = 1_000_000;
 pub fn size_warnings(out_dir: &Path, outputs: &[Output]) -> Vec<String> {
     outputs
         .iter()
-        .filter(|output| output.events.is_some() && output.bytes.len() > GOOGLE_SIZE_LIMIT)
-        .map(|output| {
-            format!(
-                "{} is {} bytes: Google Calendar refuses subscriptions over about 1 MB; lower keep_past_months in [calendar] (past windows kept) or split the group",
-                out_dir.join(&output.file_name).display(),
-                output.bytes.len()
-            )
-        })
+        .filter_map(|output| size_warning(out_dir, output))
         .collect()
+}
+
+/// The warning for `output` if it is a feed Google Calendar would refuse.
+pub fn size_warning(out_dir: &Path, output: &Output) -> Option<String> {
+    (output.events.is_some() && output.bytes.len() > GOOGLE_SIZE_LIMIT).then(|| {
+        format!(
+            "{} is {} bytes: Google Calendar refuses subscriptions over about 1 MB; lower keep_past_months in [calendar] (past windows kept) or split the group",
+            out_dir.join(&output.file_name).display(),
+            output.bytes.len()
+        )
+    })
 }
 
 /// Loads and checks the schedules, printing warnings, or every problem.
@@ -162,34 +180,58 @@ pub fn render_with(
     schedules: &Schedules,
     base_url: Option<&str>,
 ) -> Result<Vec<Output>, RenderError> {
+    let mut outputs = Vec::new();
+    render_each(schedules, base_url, |output| {
+        outputs.push(output);
+        Ok::<(), RenderError>(())
+    })?;
+    Ok(outputs)
+}
+
+/// [`render_with`], handing each file to `sink` as soon as it is rendered
+/// instead of keeping them all: each feed is planned, rendered, handed on
+/// and dropped before the next is planned, so memory holds one feed (its
+/// plan and its bytes) at a time, and only each file's name, size and hash
+/// are kept for the subscribe page and the manifest, which come last.
+pub fn render_each<E: From<RenderError>>(
+    schedules: &Schedules,
+    base_url: Option<&str>,
+    mut sink: impl FnMut(Output) -> Result<(), E>,
+) -> Result<(), E> {
     let as_of = horizon::as_of(schedules);
     let schedules = horizon::trim(schedules, as_of);
     let base_url = base_url
         .map(str::to_owned)
         .or_else(|| schedules.calendars.iter().find_map(|c| c.base_url.clone()));
     let format = render::ics::Ics;
-    let feeds = feed::plan(&schedules);
-    let mut outputs = feeds
-        .iter()
-        .map(|feed| {
-            Ok(Output {
-                file_name: format!("{}.{}", feed.id, format.extension()),
-                bytes: format.render(feed)?,
-                events: Some(feed.events.len()),
-            })
-        })
-        .collect::<Result<Vec<_>, RenderError>>()?;
-    let site = site::plan(&schedules, &feeds, &outputs, base_url.as_deref(), as_of);
+    let mut feeds = Vec::new();
+    let mut files = Vec::new();
+    for feed in feed::plans(&schedules) {
+        let file_name = format!("{}.{}", feed.id, format.extension());
+        let bytes = format.render(&feed)?;
+        let file = site::FileRecord::of(&file_name, &bytes);
+        feeds.push(site::FeedRecord::of(&feed, file.clone()));
+        files.push(file);
+        let events = Some(feed.events.len());
+        drop(feed);
+        sink(Output {
+            file_name,
+            bytes,
+            events,
+        })?;
+    }
+    let site = site::plan(&schedules, &feeds, base_url.as_deref(), as_of);
     let site_formats: [&dyn SiteFormat; 2] = [&render::html::Html, &render::manifest::Manifest];
     for format in site_formats {
-        let bytes = format.render(&site, &outputs)?;
-        outputs.push(Output {
+        let bytes = format.render(&site, &files)?;
+        files.push(site::FileRecord::of(format.file_name(), &bytes));
+        sink(Output {
             file_name: format.file_name().to_owned(),
             bytes,
             events: None,
-        });
+        })?;
     }
-    Ok(outputs)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -11,8 +11,7 @@ pub mod vtimezone;
 pub mod wire;
 
 use crate::feed::Feed;
-use crate::publish::Output;
-use crate::site::Site;
+use crate::site::{FileRecord, Site};
 
 /// An output format for one feed.
 pub trait FeedFormat {
@@ -29,7 +28,7 @@ pub trait SiteFormat {
     /// The file's bytes. `earlier` is every file rendered before this one
     /// (the feeds, then the other site outputs), for outputs that describe
     /// the others.
-    fn render(&self, site: &Site, earlier: &[Output]) -> Result<Vec<u8>, RenderError>;
+    fn render(&self, site: &Site, earlier: &[FileRecord]) -> Result<Vec<u8>, RenderError>;
 }
 
 #[derive(Debug, thiserror::Error)]

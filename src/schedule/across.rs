@@ -29,7 +29,8 @@ pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut reported: HashSet<(String, String)> = HashSet::new();
-    for feed in crate::feed::plan(schedules) {
+    // One feed at a time: only the lengths are kept.
+    for feed in crate::feed::plans(schedules) {
         let file = format!("{}.ics", feed.id);
         let feed_text = feed.name.len() + feed.description.len();
         if feed_text > MAX_TEXT_BYTES {
