@@ -203,7 +203,7 @@ pub fn render_each<E: From<RenderError>>(
     let base_url = base_url
         .map(str::to_owned)
         .or_else(|| schedules.calendars.iter().find_map(|c| c.base_url.clone()));
-    let format = render::ics::Ics;
+    let format = render::ics::Ics::default();
     let mut feeds = Vec::new();
     let mut files = Vec::new();
     for feed in feed::plans(&schedules) {
