@@ -145,6 +145,8 @@ fn write_property(property: &Property, line: &mut String) {
     }
 }
 
+/// The calendar's own properties; the events are built and written one at a
+/// time.
 fn build_calendar(feed: &Feed) -> Calendar {
     let refresh = format!("PT{}H", feed.refresh_hours);
     let mut calendar = Calendar::empty();
@@ -167,9 +169,6 @@ fn build_calendar(feed: &Feed) -> Calendar {
         .append_property(Property::new("X-PUBLISHED-TTL", &refresh));
     if let Some(url) = &feed.url {
         calendar.append_property(Property::new("URL", url));
-    }
-    for event in &feed.events {
-        calendar.push(build_event(event));
     }
     calendar
 }
@@ -256,4 +255,49 @@ fn utc_stamp(at: DateTime<Utc>) -> String {
     let mut stamp = local_stamp(at.naive_utc());
     stamp.push('Z');
     stamp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::wire::unfold;
+
+    /// `write_component` stands in for icalendar's own serializer: it must
+    /// give the very lines the crate gives, for every event and calendar
+    /// property the fixtures make (rules, EXDATE, RECURRENCE-ID, sub-ranges,
+    /// escaped and long text).
+    #[test]
+    fn the_lines_are_the_ones_icalendar_writes() {
+        for case in ["features", "escaping"] {
+            let dir = format!(
+                "{}/tests/cases/{case}/schedules",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let loaded = crate::schedule::load_dir(std::path::Path::new(&dir)).unwrap();
+            for feed in crate::feed::plan(&loaded.schedules) {
+                let calendar = build_calendar(&feed);
+                let mut line = String::new();
+                let mut ours = String::from("BEGIN:VCALENDAR\r\n");
+                for property in &calendar.properties {
+                    line.clear();
+                    write_property(property, &mut line);
+                    fold_line_into(&line, &mut ours);
+                }
+                let mut full = calendar.clone();
+                for event in &feed.events {
+                    let component = build_event(event);
+                    write_component(&component, &mut line, &mut ours);
+                    full.push(component);
+                }
+                ours.push_str("END:VCALENDAR\r\n");
+                assert_eq!(
+                    unfold(&ours),
+                    unfold(&full.to_string()),
+                    "{case}: {}",
+                    feed.id
+                );
+                assert!(!feed.events.is_empty(), "{case}: {}", feed.id);
+            }
+        }
+    }
 }
