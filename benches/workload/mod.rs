@@ -229,7 +229,7 @@ struct Writer<'r> {
 
 impl<'r> Writer<'r> {
     fn new(size: &Size, index: usize, rng: &'r mut XorShiftRng) -> Self {
-        let japanese = index % 2 == 0;
+        let japanese = index.is_multiple_of(2);
         let (group_names, service_names) = if japanese {
             (&JA_GROUPS, &JA_SERVICES)
         } else {
