@@ -509,11 +509,25 @@ fn time_range(words: &Words, start: NaiveDateTime, end: NaiveDateTime) -> String
     } else {
         ""
     };
-    format!(
-        "{}–{next_day}{}",
-        start.format("%H:%M"),
-        end.format("%H:%M")
-    )
+    let mut range = String::with_capacity(16);
+    push_hh_mm(&mut range, start.time());
+    range.push('–');
+    range.push_str(next_day);
+    push_hh_mm(&mut range, end.time());
+    range
+}
+
+/// `HH:MM`, as `format("%H:%M")` writes it: that parses its pattern on
+/// every call, and every event's summary and description have a few.
+fn push_hh_mm(out: &mut String, time: chrono::NaiveTime) {
+    use chrono::Timelike;
+    for (index, value) in [time.hour(), time.minute()].into_iter().enumerate() {
+        if index > 0 {
+            out.push(':');
+        }
+        out.push(char::from(b'0' + (value / 10) as u8));
+        out.push(char::from(b'0' + (value % 10) as u8));
+    }
 }
 
 fn describe_slot(out: &mut String, words: &Words, slot: &Slot, group_notes: &[String]) {
@@ -532,14 +546,17 @@ fn describe_slot(out: &mut String, words: &Words, slot: &Slot, group_notes: &[St
             out.push('・');
             out.push_str(&service.service);
             if let ImpactKind::Partial { unavailable } = &service.kind {
-                out.push_str(&format!("（{}: {unavailable}）", words.unavailable));
+                out.push('（');
+                out.push_str(words.unavailable);
+                out.push_str(": ");
+                out.push_str(unavailable);
+                out.push('）');
             }
             if let Some(range) = service.hours {
-                out.push_str(&format!(
-                    " {}–{}",
-                    range.start.format("%H:%M"),
-                    range.end.format("%H:%M")
-                ));
+                out.push(' ');
+                push_hh_mm(out, range.start);
+                out.push('–');
+                push_hh_mm(out, range.end);
             }
             if let Some(note) = &service.note {
                 for line in note.lines() {
@@ -568,15 +585,22 @@ fn describe_common(
     group_description: Option<&str>,
 ) {
     let (start, end) = (occurrence.start, occurrence.end);
-    out.push_str(&format!(
-        "\n{}: {} ({})\n",
+    for part in [
+        "\n",
         words.hours,
-        time_range(words, start, end),
-        calendar.timezone.name()
-    ));
-    let notes: Vec<&String> = occurrence.notes().chain(calendar.notes.iter()).collect();
-    if !notes.is_empty() {
-        out.push_str(&format!("\n{}:\n", words.notes_heading));
+        ": ",
+        &time_range(words, start, end),
+        " (",
+        calendar.timezone.name(),
+        ")\n",
+    ] {
+        out.push_str(part);
+    }
+    let mut notes = occurrence.notes().chain(calendar.notes.iter()).peekable();
+    if notes.peek().is_some() {
+        out.push('\n');
+        out.push_str(words.notes_heading);
+        out.push_str(":\n");
         for note in notes {
             out.push('・');
             out.push_str(note);
