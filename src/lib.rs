@@ -199,7 +199,7 @@ pub fn render_each<E: From<RenderError>>(
     mut sink: impl FnMut(Output) -> Result<(), E>,
 ) -> Result<(), E> {
     let as_of = horizon::as_of(schedules);
-    let schedules = horizon::trim(schedules, as_of);
+    let schedules = horizon::kept(schedules, as_of);
     let base_url = base_url
         .map(str::to_owned)
         .or_else(|| schedules.calendars.iter().find_map(|c| c.base_url.clone()));
@@ -208,12 +208,14 @@ pub fn render_each<E: From<RenderError>>(
     let mut files = Vec::new();
     for feed in feed::plans(&schedules) {
         let file_name = format!("{}.{}", feed.id, format.extension());
-        let bytes = format.render(&feed)?;
-        let file = site::FileRecord::of(&file_name, &bytes);
-        feeds.push(site::FeedRecord::of(&feed, file.clone()));
-        files.push(file);
-        let events = Some(feed.events.len());
-        drop(feed);
+        let mut record = site::FeedRecord::of(&feed, site::FileRecord::of(&file_name, b""));
+        // The plan is handed over and dropped event by event as it is
+        // written, so the feed is not held twice.
+        let bytes = format.render_owned(feed)?;
+        record.file = site::FileRecord::of(&file_name, &bytes);
+        files.push(record.file.clone());
+        let events = Some(record.events);
+        feeds.push(record);
         sink(Output {
             file_name,
             bytes,

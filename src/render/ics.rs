@@ -64,8 +64,42 @@ impl FeedFormat for Ics {
     }
 
     fn render(&self, feed: &Feed) -> Result<Vec<u8>, RenderError> {
-        // Roughly what an event takes; a guess that saves most regrowth.
-        let mut stream = String::with_capacity(4096 + feed.events.len() * 1536);
+        let zones = feed.zone_spans();
+        self.render_events(feed, zones, &feed.events, |events| events.iter())
+    }
+
+    fn render_owned(&self, mut feed: Feed) -> Result<Vec<u8>, RenderError> {
+        let zones = feed.zone_spans();
+        let events = std::mem::take(&mut feed.events);
+        self.render_events(&feed, zones, events, |events| events.into_iter())
+    }
+}
+
+impl Ics {
+    /// Writes the feed with `events` (its own, handed over or borrowed) and
+    /// the VTIMEZONEs of `zones` (the feed's [`Feed::zone_spans`]).
+    fn render_events<E, I>(
+        &self,
+        feed: &Feed,
+        zones: Vec<ZoneSpan>,
+        events: E,
+        iterate: impl FnOnce(E) -> I,
+    ) -> Result<Vec<u8>, RenderError>
+    where
+        E: AsRef<[FeedEvent]>,
+        I: Iterator,
+        I::Item: std::borrow::Borrow<FeedEvent>,
+    {
+        use std::borrow::Borrow;
+        // Reserved once from the text to write: growing the stream by
+        // doubling would copy it and, for a moment, hold it twice.
+        let text: usize = events
+            .as_ref()
+            .iter()
+            .map(|e| e.summary.len() + e.description.len())
+            .sum();
+        let estimate = 8192 + text + text / 16 + events.as_ref().len() * 640;
+        let mut stream = String::with_capacity(estimate);
         let mut line = String::new();
         fold_line_into("BEGIN:VCALENDAR", &mut stream);
         for property in &build_calendar(feed).properties {
@@ -75,13 +109,13 @@ impl FeedFormat for Ics {
         }
         // VTIMEZONE goes before the events that refer to it: some clients
         // read the stream once, top to bottom.
-        for span in feed.zone_spans() {
+        for span in zones {
             for zone_line in self.zone_lines(span).iter() {
                 fold_line_into(zone_line, &mut stream);
             }
         }
-        for event in &feed.events {
-            write_component(&build_event(event), &mut line, &mut stream);
+        for event in iterate(events) {
+            write_component(&build_event(event.borrow()), &mut line, &mut stream);
         }
         fold_line_into("END:VCALENDAR", &mut stream);
         check_stream(&stream).map_err(|problems| RenderError::WireCheck {

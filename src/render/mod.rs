@@ -19,6 +19,12 @@ pub trait FeedFormat {
     fn extension(&self) -> &'static str;
     /// The file's bytes; an error means the output would have been invalid.
     fn render(&self, feed: &Feed) -> Result<Vec<u8>, RenderError>;
+    /// [`FeedFormat::render`], taking the feed: a format may drop each event
+    /// once written, so that a feed's plan and its bytes are not both held
+    /// whole.
+    fn render_owned(&self, feed: Feed) -> Result<Vec<u8>, RenderError> {
+        self.render(&feed)
+    }
 }
 
 /// An output built from every feed at once.
