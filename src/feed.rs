@@ -90,10 +90,22 @@ pub fn plan(schedules: &Schedules) -> Vec<Feed> {
 /// [`plan`], one feed at a time: each is planned when asked for, so that a
 /// build can render and drop it before planning the next.
 pub fn plans(schedules: &Schedules) -> impl Iterator<Item = Feed> + '_ {
-    schedules
-        .groups()
-        .map(|(calendar, group)| group_feed(calendar, group))
-        .chain(std::iter::once_with(|| all_feed(schedules)))
+    (0..count(schedules)).filter_map(|index| plan_nth(schedules, index))
+}
+
+/// How many feeds [`plan`] gives.
+pub fn count(schedules: &Schedules) -> usize {
+    schedules.groups().count() + 1
+}
+
+/// The feed at `index` in [`plan`]'s order, planned on its own, so that
+/// feeds can be planned on several threads.
+pub fn plan_nth(schedules: &Schedules, index: usize) -> Option<Feed> {
+    match schedules.groups().nth(index) {
+        Some((calendar, group)) => Some(group_feed(calendar, group)),
+        None if index + 1 == count(schedules) => Some(all_feed(schedules)),
+        None => None,
+    }
 }
 
 fn group_feed(calendar: &Calendar, group: &Group) -> Feed {
@@ -130,6 +142,8 @@ fn group_feed(calendar: &Calendar, group: &Group) -> Feed {
                     occurrence,
                     group.description.as_deref(),
                 );
+                // Grown by doubling; a feed holds thousands of these.
+                description.shrink_to_fit();
                 (summary, description)
             };
             events.extend(part.events(opaque, &compose));
@@ -211,6 +225,8 @@ fn all_feed(schedules: &Schedules) -> Feed {
                             describe_slot(&mut description, words, slot, notes);
                         }
                         describe_common(&mut description, words, calendar, occurrence, None);
+                        // Grown by doubling; the all feed's are the largest.
+                        description.shrink_to_fit();
                         (summary, description)
                     };
                 events.extend(part.events(opaque, &compose));

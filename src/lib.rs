@@ -190,9 +190,12 @@ pub fn render_with(
 
 /// [`render_with`], handing each file to `sink` as soon as it is rendered
 /// instead of keeping them all: each feed is planned, rendered, handed on
-/// and dropped before the next is planned, so memory holds one feed (its
-/// plan and its bytes) at a time, and only each file's name, size and hash
-/// are kept for the subscribe page and the manifest, which come last.
+/// and dropped, so memory holds a few feeds (their plans and their bytes)
+/// at a time, and only each file's name, size and hash are kept for the
+/// subscribe page and the manifest, which come last.
+///
+/// Feeds are planned and rendered on one thread per core (see
+/// [`render_feeds`]); `sink` gets them in order, on the calling thread.
 pub fn render_each<E: From<RenderError>>(
     schedules: &Schedules,
     base_url: Option<&str>,
@@ -203,25 +206,13 @@ pub fn render_each<E: From<RenderError>>(
     let base_url = base_url
         .map(str::to_owned)
         .or_else(|| schedules.calendars.iter().find_map(|c| c.base_url.clone()));
-    let format = render::ics::Ics::default();
     let mut feeds = Vec::new();
     let mut files = Vec::new();
-    for feed in feed::plans(&schedules) {
-        let file_name = format!("{}.{}", feed.id, format.extension());
-        let mut record = site::FeedRecord::of(&feed, site::FileRecord::of(&file_name, b""));
-        // The plan is handed over and dropped event by event as it is
-        // written, so the feed is not held twice.
-        let bytes = format.render_owned(feed)?;
-        record.file = site::FileRecord::of(&file_name, &bytes);
+    render_feeds(&schedules, |output, record| {
         files.push(record.file.clone());
-        let events = Some(record.events);
         feeds.push(record);
-        sink(Output {
-            file_name,
-            bytes,
-            events,
-        })?;
-    }
+        sink(output)
+    })?;
     let site = site::plan(&schedules, &feeds, base_url.as_deref(), as_of);
     let site_formats: [&dyn SiteFormat; 2] = [&render::html::Html, &render::manifest::Manifest];
     for format in site_formats {
@@ -234,6 +225,103 @@ pub fn render_each<E: From<RenderError>>(
         })?;
     }
     Ok(())
+}
+
+/// Plans and renders every feed, handing each to `sink` in [`feed::plan`]'s
+/// order. Feeds are independent, so worker threads (one per core the
+/// process may use) each take the next feed not yet taken; the calling
+/// thread puts them back in order and runs `sink` (which writes), so
+/// writing overlaps rendering. A worker stays at most a few feeds ahead of
+/// the one `sink` is waiting for, so finished feeds do not pile up.
+fn render_feeds<E: From<RenderError>>(
+    schedules: &Schedules,
+    mut sink: impl FnMut(Output, site::FeedRecord) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex, mpsc};
+
+    let count = feed::count(schedules);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, count);
+    let ahead = 2 * workers;
+    let format = render::ics::Ics::default();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    // How many feeds `sink` has had, and a signal when that changes.
+    let handed = (Mutex::new(0_usize), Condvar::new());
+    let lock = |m: &Mutex<usize>| *m.lock().unwrap_or_else(|p| p.into_inner());
+    std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::channel();
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let (format, next, stop, handed) = (&format, &next, &stop, &handed);
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= count {
+                        return;
+                    }
+                    let (done, changed) = handed;
+                    let mut guard = done.lock().unwrap_or_else(|p| p.into_inner());
+                    while index >= *guard + ahead && !stop.load(Ordering::Relaxed) {
+                        guard = changed.wait(guard).unwrap_or_else(|p| p.into_inner());
+                    }
+                    drop(guard);
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let rendered =
+                        feed::plan_nth(schedules, index).map(|feed| render_feed(format, feed));
+                    if sender.send((index, rendered)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut result = Ok(());
+        'receive: for (index, rendered) in &receiver {
+            waiting.insert(index, rendered);
+            while let Some(rendered) = waiting.remove(&lock(&handed.0)) {
+                let handed_on = match rendered {
+                    Some(Ok((output, record))) => sink(output, record),
+                    Some(Err(error)) => Err(error.into()),
+                    None => Ok(()),
+                };
+                if let Err(error) = handed_on {
+                    result = Err(error);
+                    break 'receive;
+                }
+                *handed.0.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+                handed.1.notify_all();
+            }
+        }
+        // On an error, the workers stop at their next feed.
+        stop.store(true, Ordering::Relaxed);
+        handed.1.notify_all();
+        drop(receiver);
+        result
+    })
+}
+
+fn render_feed(
+    format: &render::ics::Ics,
+    feed: feed::Feed,
+) -> Result<(Output, site::FeedRecord), RenderError> {
+    let file_name = format!("{}.{}", feed.id, format.extension());
+    let mut record = site::FeedRecord::of(&feed, site::FileRecord::default());
+    // The plan is handed over and dropped event by event as it is written,
+    // so the feed is not held twice.
+    let bytes = format.render_owned(feed)?;
+    record.file = site::FileRecord::of(&file_name, &bytes);
+    let output = Output {
+        file_name,
+        bytes,
+        events: Some(record.events),
+    };
+    Ok((output, record))
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! rendered files into the output folder so that it is never half-written.
 //!
 //! - Two phases. Every changed file is first written in full to a temporary
-//!   file in the output folder and flushed to disk; only when all of them
-//!   are there are they renamed into place (a rename within one folder is
+//!   file in the output folder, and all are flushed to disk; only when all
+//!   of them are there are they renamed into place (a rename within one folder is
 //!   atomic). A full disk, a read-only folder or any other write error in
 //!   the first phase leaves every previous file byte-identical. A build
 //!   stages each file through a [`Publication`] as soon as it is rendered,
@@ -167,6 +167,15 @@ impl<'d> Publication<'d> {
     /// removing the files the previous build made and this one no longer
     /// does.
     pub fn finish(mut self) -> anyhow::Result<Report> {
+        for (temporary, path) in &self.staged {
+            flush(temporary).with_context(|| {
+                format!(
+                    "writing {} failed, so nothing in {} was changed",
+                    path.display(),
+                    self.out_dir.display()
+                )
+            })?;
+        }
         let staged = std::mem::take(&mut self.staged);
         let (record, files): (Vec<_>, Vec<_>) = staged
             .into_iter()
@@ -352,11 +361,22 @@ fn stage(
     if let Some(permissions) = publishable_permissions(path) {
         temporary.as_file().set_permissions(permissions)?;
     }
-    temporary.as_file().sync_all()?;
     // On an error above, the temporary file is removed when dropped. Its
     // handle is closed now, so a build of a thousand feeds never holds a
     // thousand open files; the path still removes the file when dropped.
+    // It is flushed to disk in `finish`, with every other one, before any
+    // is renamed.
     Ok(temporary.into_temp_path())
+}
+
+/// Flushes a staged file to disk. Done for all of them together once all
+/// are written, rather than each as it is written: a flush waits for a
+/// journal commit, which then covers every file written so far, so the
+/// files after the first find little left to do (on a build of 800 feeds,
+/// seconds of waiting become one commit). Nothing is renamed before every
+/// flush has succeeded, so the guarantee is the same.
+fn flush(temporary: &Path) -> std::io::Result<()> {
+    File::open(temporary)?.sync_all()
 }
 
 fn commit(temporary: tempfile::TempPath, path: &Path, done: &[String]) -> anyhow::Result<()> {

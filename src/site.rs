@@ -107,7 +107,7 @@ pub struct Affected {
 
 /// One rendered file as the page and the manifest describe it: what is
 /// kept of it once its bytes are written and dropped.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileRecord {
     pub file_name: String,
     pub bytes: usize,
