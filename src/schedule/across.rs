@@ -35,10 +35,9 @@ pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
     }
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut reported: HashSet<(String, String)> = HashSet::new();
-    // One feed at a time: only the lengths are kept.
-    for feed in crate::feed::plans(schedules) {
+    for feed in measure(schedules) {
         let file = format!("{}.ics", feed.id);
-        let feed_text = feed.name.len() + feed.description.len();
+        let feed_text = feed.text;
         if feed_text > MAX_TEXT_BYTES {
             let calendar = schedules
                 .calendars
@@ -61,12 +60,8 @@ pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
                 );
             }
         }
-        for event in &feed.events {
-            let length = event.summary.len() + event.description.len();
-            if length <= MAX_TEXT_BYTES {
-                continue;
-            }
-            let Some((calendar, window)) = crate::feed::uid_ids(&event.uid) else {
+        for (uid, length) in &feed.long_events {
+            let Some((calendar, window)) = crate::feed::uid_ids(uid) else {
                 continue;
             };
             let Some(place) = places.window(calendar, window) else {
@@ -94,11 +89,75 @@ pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
     errors
 }
 
-/// What the words maintcal adds to one service, group, or event may take at
-/// most (headings, status, separators, times, zone name, in any language),
-/// with room to spare: they are a few dozen bytes each.
-const WORDS_PER_SERVICE: usize = 96;
-const WORDS_PER_GROUP: usize = 256;
+/// What [`check_text`] needs of one planned feed.
+struct Measured {
+    id: String,
+    /// Length of its name and description.
+    text: usize,
+    /// UID and text length of each event over [`MAX_TEXT_BYTES`], in order.
+    long_events: Vec<(String, usize)>,
+}
+
+/// Plans every feed to measure it, in [`crate::feed::plan`]'s order. Feeds
+/// are planned on one thread per core, each dropped once measured.
+fn measure(schedules: &Schedules) -> Vec<Measured> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let count = crate::feed::count(schedules);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, count);
+    let next = AtomicUsize::new(0);
+    let mut measured: Vec<(usize, Measured)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(feed) = crate::feed::plan_nth(schedules, index) else {
+                            return mine;
+                        };
+                        let long_events = feed
+                            .events
+                            .iter()
+                            .map(|e| (e, e.summary.len() + e.description.len()))
+                            .filter(|(_, length)| *length > MAX_TEXT_BYTES)
+                            .map(|(e, length)| (e.uid.clone(), length))
+                            .collect();
+                        let text = feed.name.len() + feed.description.len();
+                        mine.push((
+                            index,
+                            Measured {
+                                id: feed.id,
+                                text,
+                                long_events,
+                            },
+                        ));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    measured.sort_by_key(|(index, _)| *index);
+    measured.into_iter().map(|(_, feed)| feed).collect()
+}
+
+/// What the words maintcal adds around one service, one partial outage,
+/// one service's own hours, one group, or one event may take at most
+/// (bullets, headings, status, separators, times, zone name, in either
+/// language), with room to spare: the longest heading is 32 bytes.
+const WORDS_PER_SERVICE: usize = 8;
+const WORDS_PER_PARTIAL: usize = 48;
+const WORDS_PER_HOURS: usize = 24;
+const WORDS_PER_GROUP: usize = 160;
 const WORDS_PER_EVENT: usize = 1024;
 
 /// An upper bound on the text of any one event or feed (summary and
@@ -146,15 +205,16 @@ pub fn text_bound(schedules: &Schedules) -> usize {
                         .map(|service| {
                             let unavailable = match &service.kind {
                                 super::model::ImpactKind::Partial { unavailable } => {
-                                    unavailable.len()
+                                    unavailable.len() + WORDS_PER_PARTIAL
                                 }
                                 _ => 0,
                             };
+                            let hours = service.hours.map_or(0, |_| WORDS_PER_HOURS);
                             // A note's lines each get a line break and an
                             // indent (4 bytes), and there are at most as
                             // many lines as bytes.
                             let note = service.note.as_ref().map_or(0, |n| 5 * n.len() + 8);
-                            service.service.len() + unavailable + note + WORDS_PER_SERVICE
+                            service.service.len() + unavailable + hours + note + WORDS_PER_SERVICE
                         })
                         .sum();
                     let (name, description) = group(&impact.group).map_or((0, 0), |g| {
