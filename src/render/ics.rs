@@ -270,31 +270,61 @@ fn build_event(feed_event: &FeedEvent) -> Event {
     event.done()
 }
 
-// Written field by field: chrono's `format` parses its pattern on every
+// Written digit by digit: chrono's `format` parses its pattern on every
 // call, and there are a few of these in every event.
 fn local_stamp(at: NaiveDateTime) -> String {
-    use chrono::{Datelike, Timelike};
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}",
-        at.year(),
-        at.month(),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    let mut stamp = String::with_capacity(16);
+    push_stamp(&mut stamp, at);
+    stamp
 }
 
 fn utc_stamp(at: DateTime<Utc>) -> String {
-    let mut stamp = local_stamp(at.naive_utc());
+    let mut stamp = String::with_capacity(16);
+    push_stamp(&mut stamp, at.naive_utc());
     stamp.push('Z');
     stamp
+}
+
+/// `YYYYMMDDTHHMMSS`; years are 1 to 9999 (validation and chrono's range).
+fn push_stamp(out: &mut String, at: NaiveDateTime) {
+    use chrono::{Datelike, Timelike};
+    let digits = |out: &mut String, value: u32, width: u32| {
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + (value / 10_u32.pow(place) % 10) as u8));
+        }
+    };
+    digits(out, at.year().unsigned_abs(), 4);
+    digits(out, at.month(), 2);
+    digits(out, at.day(), 2);
+    out.push('T');
+    digits(out, at.hour(), 2);
+    digits(out, at.minute(), 2);
+    digits(out, at.second(), 2);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::render::wire::unfold;
+
+    #[test]
+    fn stamps_are_what_strftime_writes() {
+        for (y, mo, d, h, mi, se) in [
+            (2020, 5, 17, 2, 0, 0),
+            (9, 1, 2, 23, 59, 58),
+            (9999, 12, 31, 0, 0, 1),
+        ] {
+            let at = chrono::NaiveDate::from_ymd_opt(y, mo, d)
+                .unwrap()
+                .and_hms_opt(h, mi, se)
+                .unwrap();
+            assert_eq!(local_stamp(at), at.format("%Y%m%dT%H%M%S").to_string());
+            assert_eq!(
+                utc_stamp(at.and_utc()),
+                at.format("%Y%m%dT%H%M%SZ").to_string()
+            );
+        }
+    }
 
     /// `write_component` stands in for icalendar's own serializer: it must
     /// give the very lines the crate gives, for every event and calendar
