@@ -12,9 +12,10 @@
 //! * it does not escape the RFC 7986 `NAME` property as TEXT.
 //!
 //! So this module is hand-written rather than delegated to the prescribed
-//! crate: the renderer takes icalendar's output, [`unfold`]s it into logical
-//! content lines, repairs what needs repairing, re-folds with
-//! [`fold_lines`] and finally verifies the bytes with [`check_stream`].
+//! crate: the renderer writes the logical content lines of icalendar's
+//! components itself (escaping TEXT with [`escape_text_into`]), folds each
+//! with [`fold_line_into`] and finally verifies the bytes with
+//! [`check_stream`]. [`unfold`] reads streams back, for tests and checks.
 //! [`forbidden_char`] lets schedule validation reject text that no escaping
 //! can carry safely before it ever reaches the renderer.
 
