@@ -9,7 +9,8 @@ use crate::schedule::model::{
     Calendar, Group, ImpactKind, Language, RecurrenceEnd, Schedules, ServiceImpact, Status,
     SubRange, Timing, Window,
 };
-use chrono::{DateTime, NaiveDateTime, Utc, Weekday};
+use crate::schedule::validate::minutes_into;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// The id and file stem of the feed that holds every group.
@@ -246,7 +247,8 @@ struct Part<'a> {
 type Compose<'c> = dyn Fn(&Occurrence, (NaiveDateTime, NaiveDateTime)) -> (String, String) + 'c;
 
 impl Part<'_> {
-    /// Stable, derived only from ids: `<window>.<group>[.<HHMM-HHMM>]@<calendar>.maintcal`.
+    /// Stable, derived only from ids: `<window>.<group>[.<HHMM-HHMM>]@<calendar>.maintcal`;
+    /// see [`Part::occurrence_uid`] for the one exception.
     fn uid(&self) -> String {
         let part = self
             .range
@@ -256,6 +258,33 @@ impl Part<'_> {
             "{}.{}{}@{}.maintcal",
             self.window.id, self.group_id, part, self.calendar.id
         )
+    }
+
+    /// The UID of one occurrence's own event, for a slot that cannot be a
+    /// series (see [`Part::starts_after_rule_date`]): the series UID with the
+    /// rule's date, `<window>.<group>.<HHMM-HHMM>.<YYYYMMDD>@<calendar>.maintcal`.
+    fn occurrence_uid(&self, rule_date: NaiveDate) -> String {
+        let uid = self.uid();
+        let (local, domain) = uid.split_once('@').unwrap_or((&uid, ""));
+        format!("{local}.{}@{domain}", rule_date.format("%Y%m%d"))
+    }
+
+    /// Whether this slot of a recurring window starts on the day after the
+    /// rule's date: a service's own hours after midnight in a window that
+    /// crosses it. No RRULE can say "the day after the last Saturday" (the
+    /// day after 2021-07-31, the last Saturday of July, is the first Sunday
+    /// of August), and a DTSTART that the rule does not give makes the
+    /// recurrence set undefined (RFC 5545 §3.8.5.3). Such a slot is written
+    /// as one event per occurrence instead.
+    fn starts_after_rule_date(&self, first_date: NaiveDate) -> bool {
+        let (start, _) = expand::local_span(first_date, self.window.hours);
+        let slot_start = match self.range {
+            None => start,
+            Some(range) => {
+                start + chrono::Duration::minutes(minutes_into(range.start, self.window.hours))
+            }
+        };
+        slot_start.date() != first_date
     }
 
     fn events(&self, opaque: bool, compose: &Compose) -> Vec<FeedEvent> {
@@ -296,6 +325,15 @@ impl Part<'_> {
         let (Some(&first_date), Some(&last_date)) = (rule_dates.first(), rule_dates.last()) else {
             return Vec::new();
         };
+        if self.starts_after_rule_date(first_date) {
+            return occurrences
+                .iter()
+                .map(|occurrence| FeedEvent {
+                    uid: self.occurrence_uid(occurrence.rule_date),
+                    ..event(occurrence)
+                })
+                .collect();
+        }
         let plain = |date| Occurrence {
             calendar: self.calendar,
             window: self.window,
@@ -331,12 +369,14 @@ impl Part<'_> {
             exdates: rule.skips.iter().map(|&date| rule_start(date)).collect(),
         });
         let duration = master.last_instant - master.first_instant;
-        master.first_instant = occurrences.first().map_or(master.first_instant, |o| {
-            to_utc(tz, o.slot_times(self.range).0)
-        });
-        master.last_instant = occurrences.last().map_or(master.last_instant, |o| {
-            to_utc(tz, o.slot_times(self.range).1)
-        });
+        // The span the VTIMEZONE must cover: every instance the rule gives,
+        // skipped ones included (a client still computes them to match the
+        // EXDATE), and wherever a change moved one.
+        let last_plain = event(&plain(last_date));
+        for instance in occurrences.iter().map(event).chain([last_plain]) {
+            master.first_instant = master.first_instant.min(instance.first_instant);
+            master.last_instant = master.last_instant.max(instance.last_instant);
+        }
         let mut events = vec![master.clone()];
         // Overrides: a changed occurrence, or one whose end a client would
         // compute differently (RFC 5545 keeps the exact duration across a
