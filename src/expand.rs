@@ -168,6 +168,64 @@ pub fn to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
+/// How a local time is best written in a feed so that every client reads
+/// the instant RFC 5545 means by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WireTime {
+    /// A local time that exists once: written as it is, with TZID.
+    Local(NaiveDateTime),
+    /// A time that only exists once in UTC: written with a `Z`.
+    Utc(DateTime<Utc>),
+}
+
+/// Whether `local` exists exactly once in `tz`: neither in a gap nor repeated.
+pub fn is_single(tz: Tz, local: NaiveDateTime) -> bool {
+    matches!(tz.from_local_datetime(&local), LocalResult::Single(_))
+}
+
+/// `local` as a value no client can misread. RFC 5545 §3.3.5 gives a time in
+/// a gap and a repeated time a meaning (see [`to_utc`]), but clients do not
+/// all follow it: ical.js (Thunderbird) reads a time in a gap with the offset
+/// after it and a repeated time as its second occurrence. So a time in a gap
+/// becomes the local time it stands for (02:00 New York on 2021-03-14 is
+/// written 03:00), and a repeated time, for whose first occurrence the zone
+/// has no unique local name, is written in UTC. RECURRENCE-ID, EXDATE and a
+/// series' DTSTART must keep the value the rule gives and never go through
+/// this.
+pub fn wire_time(tz: Tz, local: NaiveDateTime) -> WireTime {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(_) => WireTime::Local(local),
+        LocalResult::None => WireTime::Local(to_utc(tz, local).with_timezone(&tz).naive_local()),
+        LocalResult::Ambiguous(..) => WireTime::Utc(to_utc(tz, local)),
+    }
+}
+
+/// How the start and end of an event that is not a series (a one-off or an
+/// override) are best written: as [`wire_time`] each, except that an event
+/// that starts or ends in a repeated hour, or that spans a change of the
+/// clocks, is written wholly in UTC. ical.js computes a single event's end
+/// as its start plus the exact duration added in wall-clock time (01:30 +
+/// 1h30 on a fall-back night is the second 02:00 in Europe/Berlin, an hour
+/// late); with both values in UTC there is no wall clock to get wrong.
+pub fn wire_span(tz: Tz, start: NaiveDateTime, end: NaiveDateTime) -> (WireTime, WireTime) {
+    let offset = |local| {
+        let instant = to_utc(tz, local);
+        chrono::Offset::fix(&tz.offset_from_utc_datetime(&instant.naive_utc()))
+    };
+    let (wire_start, wire_end) = (wire_time(tz, start), wire_time(tz, end));
+    let utc = matches!(wire_start, WireTime::Utc(_))
+        || matches!(wire_end, WireTime::Utc(_))
+        || offset(start) != offset(end);
+    if utc {
+        (
+            WireTime::Utc(to_utc(tz, start)),
+            WireTime::Utc(to_utc(tz, end)),
+        )
+    } else {
+        (wire_start, wire_end)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +249,66 @@ mod tests {
         // with EST (-05:00), which is 07:00Z (03:00 EDT).
         let utc = to_utc(chrono_tz::America::New_York, at(2021, 3, 14, 2, 0));
         assert_eq!(utc.to_rfc3339(), "2021-03-14T07:00:00+00:00");
+    }
+
+    #[test]
+    fn wire_times_cannot_be_misread() {
+        let ny = chrono_tz::America::New_York;
+        assert_eq!(
+            wire_time(ny, at(2021, 3, 14, 2, 0)),
+            WireTime::Local(at(2021, 3, 14, 3, 0))
+        );
+        assert_eq!(
+            wire_time(ny, at(2021, 3, 14, 2, 30)),
+            WireTime::Local(at(2021, 3, 14, 3, 30))
+        );
+        assert_eq!(
+            wire_time(ny, at(2021, 11, 7, 1, 30)),
+            WireTime::Utc(at(2021, 11, 7, 5, 30).and_utc())
+        );
+        assert_eq!(
+            wire_time(ny, at(2021, 11, 7, 2, 0)),
+            WireTime::Local(at(2021, 11, 7, 2, 0))
+        );
+        // Australia/Lord_Howe: 2021-10-03 02:00-02:29 does not exist (+10:30
+        // to +11); 02:15 is 15:45Z, 02:45 at +11.
+        assert_eq!(
+            wire_time(chrono_tz::Australia::Lord_Howe, at(2021, 10, 3, 2, 15)),
+            WireTime::Local(at(2021, 10, 3, 2, 45))
+        );
+        // Spanning the change, or touching the repeated hour: all UTC.
+        let utc = |y, mo, d, h, mi| WireTime::Utc(at(y, mo, d, h, mi).and_utc());
+        let berlin = chrono_tz::Europe::Berlin;
+        assert_eq!(
+            wire_span(berlin, at(2021, 10, 31, 0, 30), at(2021, 10, 31, 2, 0)),
+            (utc(2021, 10, 30, 22, 30), utc(2021, 10, 31, 0, 0))
+        );
+        assert_eq!(
+            wire_span(berlin, at(2021, 10, 30, 23, 0), at(2021, 10, 31, 3, 0)),
+            (utc(2021, 10, 30, 21, 0), utc(2021, 10, 31, 2, 0))
+        );
+        assert_eq!(
+            wire_span(ny, at(2021, 11, 7, 1, 0), at(2021, 11, 7, 3, 0)),
+            (utc(2021, 11, 7, 5, 0), utc(2021, 11, 7, 8, 0))
+        );
+        // Inside one offset: local, a time in the gap moved past it.
+        assert_eq!(
+            wire_span(ny, at(2021, 3, 14, 2, 0), at(2021, 3, 14, 8, 45)),
+            (
+                WireTime::Local(at(2021, 3, 14, 3, 0)),
+                WireTime::Local(at(2021, 3, 14, 8, 45))
+            )
+        );
+        assert_eq!(
+            wire_span(ny, at(2021, 3, 10, 2, 0), at(2021, 3, 10, 8, 45)),
+            (
+                WireTime::Local(at(2021, 3, 10, 2, 0)),
+                WireTime::Local(at(2021, 3, 10, 8, 45))
+            )
+        );
+        assert!(is_single(ny, at(2021, 3, 14, 3, 0)));
+        assert!(!is_single(ny, at(2021, 3, 14, 2, 0)));
+        assert!(!is_single(ny, at(2021, 11, 7, 1, 0)));
     }
 
     #[test]

@@ -378,9 +378,12 @@ impl Part<'_> {
             master.last_instant = master.last_instant.max(instance.last_instant);
         }
         let mut events = vec![master.clone()];
-        // Overrides: a changed occurrence, or one whose end a client would
+        // Overrides: a changed occurrence; one whose end a client would
         // compute differently (RFC 5545 keeps the exact duration across a
-        // DST change; the schedule keeps the local end time).
+        // DST change; the schedule keeps the local end time); and one whose
+        // start the rule gives in a gap or a repeated hour, which clients
+        // read differently (see `expand::wire_time`): the override states
+        // it in a form that they cannot.
         for occurrence in &occurrences {
             let plain_occurrence = plain(occurrence.rule_date);
             let plain_event = event(&plain_occurrence);
@@ -388,6 +391,7 @@ impl Part<'_> {
             let client_start = to_utc(tz, plain_event.start);
             let client_end = client_start + duration;
             let differs = occurrence.change.is_some()
+                || !expand::is_single(tz, plain_event.start)
                 || instance.first_instant != client_start
                 || instance.last_instant != client_end;
             if differs {

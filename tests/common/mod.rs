@@ -124,8 +124,14 @@ pub fn unescape(value: &str) -> String {
     out
 }
 
-/// A local DATE-TIME with TZID, as an instant, read as RFC 5545 §3.3.5 says.
+/// A DATE-TIME with TZID, read as RFC 5545 §3.3.5 says, or in UTC (`Z`).
 pub fn instant((tzid, value): &(String, String)) -> DateTime<Utc> {
+    if let Some(utc) = value.strip_suffix('Z') {
+        assert!(tzid.is_empty(), "TZID on a UTC value: {value}");
+        return NaiveDateTime::parse_from_str(utc, "%Y%m%dT%H%M%S")
+            .unwrap()
+            .and_utc();
+    }
     let local = NaiveDateTime::parse_from_str(value, "%Y%m%dT%H%M%S").unwrap();
     let tz: chrono_tz::Tz = tzid.parse().unwrap();
     rfc_instant(tz, local)
@@ -297,7 +303,10 @@ fn series_starts(
         "{text}: the rrule crate adds {added:?}"
     );
     for start in &added {
-        assert!(rfc.last().is_some_and(|last| *start > last), "{text}: {start}");
+        assert!(
+            rfc.last().is_some_and(|last| *start > last),
+            "{text}: {start}"
+        );
     }
     for start in dropped {
         // Defect 2 (the only difference allowed): find the local date the
