@@ -54,9 +54,11 @@ impl Feed {
 pub struct FeedEvent {
     pub uid: String,
     pub timezone: Tz,
-    /// Local wall-clock start and end in `timezone`.
+    /// Local wall-clock start and end in `timezone`, as the schedule says.
     pub start: NaiveDateTime,
     pub end: NaiveDateTime,
+    /// The instants of DTSTART and DTEND (see `expand::span_instants`).
+    pub instants: (DateTime<Utc>, DateTime<Utc>),
     pub recurrence: Option<Recurrence>,
     /// For an override: the local start the rule gives for this occurrence.
     pub recurrence_id: Option<NaiveDateTime>,
@@ -290,7 +292,8 @@ impl Part<'_> {
     fn events(&self, opaque: bool, compose: &Compose) -> Vec<FeedEvent> {
         let tz = self.calendar.timezone;
         let occurrences = expand::occurrences(self.calendar, self.window);
-        let event = |occurrence: &Occurrence| {
+        // The event of one occurrence, with the given instants.
+        let event_at = |occurrence: &Occurrence, instants: (DateTime<Utc>, DateTime<Utc>)| {
             let times = occurrence.slot_times(self.range);
             let (summary, description) = compose(occurrence, times);
             let (revised, revision) = match occurrence.change {
@@ -302,6 +305,7 @@ impl Part<'_> {
                 timezone: tz,
                 start: times.0,
                 end: times.1,
+                instants,
                 recurrence: None,
                 recurrence_id: None,
                 summary,
@@ -311,12 +315,18 @@ impl Part<'_> {
                 sequence: self.calendar.revision + revision,
                 revised: self.calendar.revised.map_or(revised, |c| c.max(revised)),
                 url: self.calendar.url.clone(),
-                first_instant: to_utc(tz, times.0),
-                last_instant: to_utc(tz, times.1),
+                first_instant: instants.0,
+                last_instant: instants.1,
             }
         };
+        // `None` where the occurrence takes no time (its hours do not exist
+        // on that day; see `expand::span_instants`).
+        let event = |occurrence: &Occurrence| {
+            let instants = occurrence.instants(self.range)?;
+            Some(event_at(occurrence, instants))
+        };
         let Timing::Monthly(rule) = &self.window.timing else {
-            return occurrences.iter().map(event).collect();
+            return occurrences.iter().filter_map(event).collect();
         };
         // The series: DTSTART is the first date the rule gives, with the
         // window's own hours, whether or not that date is skipped or changed
@@ -328,9 +338,11 @@ impl Part<'_> {
         if self.starts_after_rule_date(first_date) {
             return occurrences
                 .iter()
-                .map(|occurrence| FeedEvent {
-                    uid: self.occurrence_uid(occurrence.rule_date),
-                    ..event(occurrence)
+                .filter_map(|occurrence| {
+                    Some(FeedEvent {
+                        uid: self.occurrence_uid(occurrence.rule_date),
+                        ..event(occurrence)?
+                    })
                 })
                 .collect();
         }
@@ -345,7 +357,18 @@ impl Part<'_> {
             change: None,
         };
         let rule_start = |date| plain(date).slot_times(self.range).0;
-        let mut master = event(&plain(first_date));
+        // DTSTART and DTEND give every instance its exact duration (RFC 5545
+        // §3.8.5.3): the first one's, unless its hours are swallowed by a
+        // spring-forward gap; then the usual wall-clock length.
+        let first = plain(first_date);
+        let (first_start, first_end) = first.slot_times(self.range);
+        let dtstart_instant = to_utc(tz, first_start);
+        let dtend_instant = match first.instants(self.range) {
+            Some((start, end)) if start == dtstart_instant => end,
+            _ => dtstart_instant + (first_end - first_start),
+        };
+        let mut master = event_at(&first, (dtstart_instant, dtend_instant));
+        let duration = dtend_instant - dtstart_instant;
         let mut rrule = "FREQ=MONTHLY".to_string();
         if rule.interval > 1 {
             rrule.push_str(&format!(";INTERVAL={}", rule.interval));
@@ -364,41 +387,47 @@ impl Part<'_> {
             )),
             RecurrenceEnd::Count(count) => rrule.push_str(&format!(";COUNT={count}")),
         }
-        master.recurrence = Some(Recurrence {
-            rule: rrule,
-            exdates: rule.skips.iter().map(|&date| rule_start(date)).collect(),
-        });
-        let duration = master.last_instant - master.first_instant;
+        let mut exdates: Vec<NaiveDateTime> =
+            rule.skips.iter().map(|&date| rule_start(date)).collect();
         // The span the VTIMEZONE must cover: every instance the rule gives,
-        // skipped ones included (a client still computes them to match the
-        // EXDATE), and wherever a change moved one.
-        let last_plain = event(&plain(last_date));
-        for instance in occurrences.iter().map(event).chain([last_plain]) {
-            master.first_instant = master.first_instant.min(instance.first_instant);
-            master.last_instant = master.last_instant.max(instance.last_instant);
+        // as a client computes it (skipped ones included: a client still
+        // matches them with their EXDATE), and wherever a change moved one.
+        for date in [first_date, last_date] {
+            let start = to_utc(tz, rule_start(date));
+            master.first_instant = master.first_instant.min(start);
+            master.last_instant = master.last_instant.max(start + duration);
         }
-        let mut events = vec![master.clone()];
+        let mut events = Vec::new();
         // Overrides: a changed occurrence; one whose end a client would
         // compute differently (RFC 5545 keeps the exact duration across a
         // DST change; the schedule keeps the local end time); and one whose
         // start the rule gives in a gap or a repeated hour, which clients
-        // read differently (see `expand::wire_time`): the override states
-        // it in a form that they cannot.
+        // read differently (see `expand::wire_instant`): the override states
+        // it in a form that they cannot. An occurrence that takes no time
+        // is excluded.
         for occurrence in &occurrences {
-            let plain_occurrence = plain(occurrence.rule_date);
-            let plain_event = event(&plain_occurrence);
-            let mut instance = event(occurrence);
-            let client_start = to_utc(tz, plain_event.start);
-            let client_end = client_start + duration;
+            let rule_value = rule_start(occurrence.rule_date);
+            let client_start = to_utc(tz, rule_value);
+            let Some(mut instance) = event(occurrence) else {
+                exdates.push(rule_value);
+                continue;
+            };
+            master.first_instant = master.first_instant.min(instance.first_instant);
+            master.last_instant = master.last_instant.max(instance.last_instant);
             let differs = occurrence.change.is_some()
-                || !expand::is_single(tz, plain_event.start)
-                || instance.first_instant != client_start
-                || instance.last_instant != client_end;
+                || !expand::is_single(tz, rule_value)
+                || instance.instants != (client_start, client_start + duration);
             if differs {
-                instance.recurrence_id = Some(plain_event.start);
+                instance.recurrence_id = Some(rule_value);
                 events.push(instance);
             }
         }
+        exdates.sort();
+        master.recurrence = Some(Recurrence {
+            rule: rrule,
+            exdates,
+        });
+        events.insert(0, master);
         events
     }
 }

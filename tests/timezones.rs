@@ -596,3 +596,61 @@ fn dublin_and_lord_howe_dst_days() {
         ],
     );
 }
+
+// ---- America/New_York: hours the spring-forward gap swallows ----------------
+// 2021-03-14: 02:00-02:59 does not exist.
+
+#[test]
+fn hours_in_the_spring_forward_gap() {
+    check(
+        "gap-swallows-hours",
+        &[(
+            "ops",
+            &[
+                // 01:00-05:00 EST; a 02:30-03:15; c 02:00-03:00.
+                ("series", "2021-02-14T06:00", "2021-02-14T10:00", C),
+                ("series", "2021-02-14T07:30", "2021-02-14T08:15", C),
+                ("series", "2021-02-14T07:00", "2021-02-14T08:00", C),
+                // 01:00 EST 06:00Z to 05:00 EDT 09:00Z; a from 03:00 EDT
+                // (07:00Z) to 03:15 EDT; c's hour does not exist.
+                ("series", "2021-03-14T06:00", "2021-03-14T09:00", C),
+                ("series", "2021-03-14T07:00", "2021-03-14T07:15", C),
+                ("series", "2021-04-11T05:00", "2021-04-11T09:00", C),
+                ("series", "2021-04-11T06:30", "2021-04-11T07:15", C),
+                ("series", "2021-04-11T06:00", "2021-04-11T07:00", C),
+                ("one-off", "2021-03-14T07:00", "2021-03-14T07:15", C),
+                // lost-hour: none.
+                (
+                    "starts-swallowed",
+                    "2021-03-14T07:00",
+                    "2021-03-14T07:15",
+                    T,
+                ),
+                (
+                    "starts-swallowed",
+                    "2021-04-11T06:30",
+                    "2021-04-11T07:15",
+                    T,
+                ),
+            ],
+        )],
+    );
+    let events = feed_of("gap-swallows-hours", "ops.ics");
+    let tz = "America/New_York".to_owned();
+    // c's slot: the swallowed instance is excluded, by the rule's value.
+    let c = events
+        .iter()
+        .find(|e| e.uid == "series.ops.0200-0300@gap-swallows-hours.maintcal" && e.rrule.is_some())
+        .unwrap();
+    assert_eq!(c.exdate, Some((tz.clone(), "20210314T020000".to_owned())));
+    // No event for the lost hour.
+    assert!(!events.iter().any(|e| e.uid.starts_with("lost-hour.")));
+    // The series starting in the gap: DTSTART keeps 02:30; DTEND gives the
+    // usual 45 minutes (07:30Z + 45 min = 04:15 EDT), not a negative length.
+    let master = events
+        .iter()
+        .find(|e| e.uid.starts_with("starts-swallowed.") && e.rrule.is_some())
+        .unwrap();
+    assert_eq!(master.dtstart, (tz.clone(), "20210314T023000".to_owned()));
+    assert_eq!(master.dtend, (tz.clone(), "20210314T041500".to_owned()));
+}

@@ -60,10 +60,7 @@ fn onsets(properties: &BTreeMap<String, String>, until: DateTime<Utc>) -> Vec<(i
         })
         .collect::<Vec<_>>()
         .join(";");
-    let text = format!(
-        "DTSTART:{}Z\nRRULE:{rule}",
-        dtstart.format("%Y%m%dT%H%M%S")
-    );
+    let text = format!("DTSTART:{}Z\nRRULE:{rule}", dtstart.format("%Y%m%dT%H%M%S"));
     let set: rrule::RRuleSet = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
     let limit = rrule::Tz::UTC.from_utc_datetime(&until.naive_utc());
     let walls: Vec<NaiveDateTime> = set
@@ -73,7 +70,11 @@ fn onsets(properties: &BTreeMap<String, String>, until: DateTime<Utc>) -> Vec<(i
         .into_iter()
         .map(|d| d.naive_utc())
         .collect();
-    assert_eq!(walls.first(), Some(&dtstart), "{text}: DTSTART is the first onset");
+    assert_eq!(
+        walls.first(),
+        Some(&dtstart),
+        "{text}: DTSTART is the first onset"
+    );
     walls.into_iter().map(|wall| (at(wall), to)).collect()
 }
 
@@ -96,10 +97,7 @@ fn vtimezones(feed: &Path, until: DateTime<Utc>) -> BTreeMap<String, Vec<(i64, i
             .expect("TZID");
         let mut all = Vec::new();
         for observance in &zone.components {
-            assert!(matches!(
-                observance.name.as_str(),
-                "STANDARD" | "DAYLIGHT"
-            ));
+            assert!(matches!(observance.name.as_str(), "STANDARD" | "DAYLIGHT"));
             let properties: BTreeMap<String, String> = observance
                 .properties
                 .iter()
@@ -185,7 +183,10 @@ fn every_feed_vtimezone_matches_tzdata_over_its_span() {
             let vtimezones = vtimezones(&feed, last + chrono::Duration::days(3 * 366));
             let used: BTreeSet<&str> = zone_of.values().copied().collect();
             assert_eq!(
-                vtimezones.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+                vtimezones
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<BTreeSet<_>>(),
                 used,
                 "{}: one VTIMEZONE per zone used",
                 feed.display()

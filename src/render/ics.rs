@@ -10,7 +10,7 @@
 
 use super::wire::{check_stream, escape_text, fold_lines, unfold};
 use super::{FeedFormat, RenderError, vtimezone::vtimezone_lines};
-use crate::expand::{WireTime, wire_span, wire_time};
+use crate::expand::{WireTime, wire_instant, wire_span};
 use crate::feed::{Feed, FeedEvent};
 use crate::schedule::model::Status;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -98,13 +98,14 @@ fn build_event(feed_event: &FeedEvent) -> Event {
         WireTime::Local(at) => local(name, at),
         WireTime::Utc(at) => Property::new(name, utc_stamp(at)),
     };
+    let (start, end) = feed_event.instants;
     let (dtstart, dtend) = if feed_event.recurrence.is_some() {
         (
             local("DTSTART", feed_event.start),
-            time("DTEND", wire_time(feed_event.timezone, feed_event.end)),
+            time("DTEND", wire_instant(feed_event.timezone, end)),
         )
     } else {
-        let (start, end) = wire_span(feed_event.timezone, feed_event.start, feed_event.end);
+        let (start, end) = wire_span(feed_event.timezone, start, end);
         (time("DTSTART", start), time("DTEND", end))
     };
     let mut event = Event::new();
