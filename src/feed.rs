@@ -403,8 +403,12 @@ impl Part<'_> {
         // DST change; the schedule keeps the local end time); and one whose
         // start the rule gives in a gap or a repeated hour, which clients
         // read differently (see `expand::wire_instant`): the override states
-        // it in a form that they cannot. An occurrence that takes no time
-        // is excluded.
+        // it in a form that they cannot. When DTSTART itself is such a time,
+        // clients disagree on the exact duration DTEND gives (ical.js reads
+        // the gap with the later offset; recurring-ical-events subtracts wall
+        // clocks), so then every instance is an override. An occurrence that
+        // takes no time is excluded.
+        let dtstart_single = expand::is_single(tz, first_start);
         for occurrence in &occurrences {
             let rule_value = rule_start(occurrence.rule_date);
             let client_start = to_utc(tz, rule_value);
@@ -415,6 +419,7 @@ impl Part<'_> {
             master.first_instant = master.first_instant.min(instance.first_instant);
             master.last_instant = master.last_instant.max(instance.last_instant);
             let differs = occurrence.change.is_some()
+                || !dtstart_single
                 || !expand::is_single(tz, rule_value)
                 || instance.instants != (client_start, client_start + duration);
             if differs {

@@ -210,6 +210,10 @@ fn new_york_dst_days() {
                 "web",
                 &[
                     ("fall-back", "2021-11-07T05:00", "2021-11-07T08:00", C),
+                    // 01:30 EDT (the first) 05:30Z to 02:30 EST 07:30Z; then
+                    // 01:30-02:30 EST.
+                    ("starts-repeated", "2021-11-07T05:30", "2021-11-07T07:30", C),
+                    ("starts-repeated", "2021-12-05T06:30", "2021-12-05T07:30", C),
                     // 2023-03-12 is skipped.
                     ("skipped", "2023-02-12T07:30", "2023-02-12T10:00", C),
                     ("skipped", "2023-04-09T06:30", "2023-04-09T09:00", C),
@@ -653,4 +657,12 @@ fn hours_in_the_spring_forward_gap() {
         .unwrap();
     assert_eq!(master.dtstart, (tz.clone(), "20210314T023000".to_owned()));
     assert_eq!(master.dtend, (tz.clone(), "20210314T041500".to_owned()));
+    // Clients read a DTSTART in the gap differently (ical.js: 06:30Z, so
+    // 1h45 long; recurring-ical-events: wall clocks, 1h45 too), so every
+    // instance states its own times.
+    let overrides = events
+        .iter()
+        .filter(|e| e.uid.starts_with("starts-swallowed.") && e.recurrence_id.is_some())
+        .count();
+    assert_eq!(overrides, 2);
 }
