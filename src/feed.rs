@@ -10,7 +10,7 @@ use crate::schedule::model::{
     SubRange, Timing, Window,
 };
 use crate::schedule::validate::minutes_into;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc, Weekday};
+use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// The id and file stem of the feed that holds every group.
@@ -380,11 +380,18 @@ impl Part<'_> {
         ));
         match rule.end {
             // UNTIL is the exact start of the last date's instance, in UTC as
-            // RFC 5545 requires with a TZID'd DTSTART; inclusive.
-            RecurrenceEnd::Until(_) => rrule.push_str(&format!(
-                ";UNTIL={}",
-                to_utc(tz, rule_start(last_date)).format("%Y%m%dT%H%M%SZ")
-            )),
+            // RFC 5545 requires with a TZID'd DTSTART; inclusive. Where that
+            // start is in a repeated hour, the later of its two readings:
+            // RFC 5545 means the first, but ical.js reads the second and
+            // would otherwise drop the last instance.
+            RecurrenceEnd::Until(_) => {
+                let last = rule_start(last_date);
+                let until = match tz.from_local_datetime(&last) {
+                    LocalResult::Ambiguous(_, later) => later.with_timezone(&Utc),
+                    _ => to_utc(tz, last),
+                };
+                rrule.push_str(&format!(";UNTIL={}", until.format("%Y%m%dT%H%M%SZ")));
+            }
             RecurrenceEnd::Count(count) => rrule.push_str(&format!(";COUNT={count}")),
         }
         let mut exdates: Vec<NaiveDateTime> =

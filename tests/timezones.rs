@@ -214,6 +214,8 @@ fn new_york_dst_days() {
                     // 01:30-02:30 EST.
                     ("starts-repeated", "2021-11-07T05:30", "2021-11-07T07:30", C),
                     ("starts-repeated", "2021-12-05T06:30", "2021-12-05T07:30", C),
+                    ("until-repeated", "2021-10-03T05:30", "2021-10-03T06:30", C),
+                    ("until-repeated", "2021-11-07T05:30", "2021-11-07T07:30", C),
                     // 2023-03-12 is skipped.
                     ("skipped", "2023-02-12T07:30", "2023-02-12T10:00", C),
                     ("skipped", "2023-04-09T06:30", "2023-04-09T09:00", C),
@@ -320,6 +322,16 @@ fn new_york_feed_writes_times_no_client_can_misread() {
         .find(|e| e.uid.starts_with("skipped.web@"))
         .unwrap();
     assert_eq!(skipped.exdate, ny("20230312T023000"));
+    // UNTIL on a repeated hour: the later reading (06:30Z), so that ical.js,
+    // which reads the last instance as the second 01:30, keeps it.
+    let until = web
+        .iter()
+        .find(|e| e.uid.starts_with("until-repeated.web@") && e.rrule.is_some())
+        .unwrap();
+    assert_eq!(
+        until.rrule.as_deref(),
+        Some("FREQ=MONTHLY;BYDAY=1SU;UNTIL=20211107T063000Z")
+    );
     // The one-off on the repeated hour starts in UTC.
     let fall_back = web
         .iter()
