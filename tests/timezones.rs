@@ -678,3 +678,15 @@ fn hours_in_the_spring_forward_gap() {
         .count();
     assert_eq!(overrides, 2);
 }
+
+// ---- Errors ----------------------------------------------------------------
+
+#[test]
+fn an_unknown_zone_gets_a_suggestion() {
+    let schedules = repo_path("tests/cases/unknown-zone/schedules");
+    let (result, _, stderr) = run(&["check", "--schedules", schedules.to_str().unwrap()]);
+    let error = format!("{:#}", result.expect_err("Asia/Tokio is no zone"));
+    let text = format!("{error}\n{stderr}");
+    assert!(text.contains("Asia/Tokio: unknown time zone"), "{text}");
+    assert!(text.contains("did you mean `Asia/Tokyo`?"), "{text}");
+}
