@@ -239,6 +239,12 @@ pub fn wire_instant(tz: Tz, instant: DateTime<Utc>) -> WireTime {
     }
 }
 
+/// Whether the UTC offset at `end` differs from that at `start`.
+pub fn spans_clock_change(tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    let offset = |instant: DateTime<Utc>| instant.with_timezone(&tz).offset().fix();
+    offset(start) != offset(end)
+}
+
 /// How the start and end of an event that is not a series (a one-off or an
 /// override) are best written: as [`wire_instant`] each, except that an
 /// event that starts or ends in a repeated hour, or that spans a change of
@@ -247,9 +253,8 @@ pub fn wire_instant(tz: Tz, instant: DateTime<Utc>) -> WireTime {
 /// plus 1h30 on a fall-back night is the second 02:00 in Europe/Berlin, an
 /// hour late); with both values in UTC there is no wall clock to get wrong.
 pub fn wire_span(tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> (WireTime, WireTime) {
-    let offset = |instant: DateTime<Utc>| instant.with_timezone(&tz).offset().fix();
     match (wire_instant(tz, start), wire_instant(tz, end)) {
-        (WireTime::Local(s), WireTime::Local(e)) if offset(start) == offset(end) => {
+        (WireTime::Local(s), WireTime::Local(e)) if !spans_clock_change(tz, start, end) => {
             (WireTime::Local(s), WireTime::Local(e))
         }
         _ => (WireTime::Utc(start), WireTime::Utc(end)),

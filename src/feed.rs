@@ -410,7 +410,11 @@ impl Part<'_> {
         // DST change; the schedule keeps the local end time); and one whose
         // start the rule gives in a gap or a repeated hour, which clients
         // read differently (see `expand::wire_instant`): the override states
-        // it in a form that they cannot. When DTSTART itself is such a time,
+        // it in a form that they cannot. Likewise one that spans a change of
+        // the clocks, even where its end comes out right: ical.js adds the
+        // exact duration to the start in wall-clock time (22:45 GMT + 2h30
+        // on 2024-03-30 in London is 01:15, in the gap, read as BST: an hour
+        // early). When DTSTART itself is such a time,
         // clients disagree on the exact duration DTEND gives (ical.js reads
         // the gap with the later offset; recurring-ical-events subtracts wall
         // clocks), so then every instance is an override. An occurrence that
@@ -428,6 +432,7 @@ impl Part<'_> {
             let differs = occurrence.change.is_some()
                 || !dtstart_single
                 || !expand::is_single(tz, rule_value)
+                || expand::spans_clock_change(tz, instance.instants.0, instance.instants.1)
                 || instance.instants != (client_start, client_start + duration);
             if differs {
                 instance.recurrence_id = Some(rule_value);

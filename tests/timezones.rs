@@ -395,6 +395,26 @@ fn london_last_and_fifth_sundays() {
                 ("fifth-sunday", "2021-05-30T01:00", "2021-05-30T03:00", T),
                 ("fifth-sunday", "2021-08-29T01:00", "2021-08-29T03:00", T),
                 ("fifth-sunday", "2021-10-31T02:00", "2021-10-31T04:00", T),
+                // 5th Saturdays of 2024, 22:45-02:15: 03-30 22:45 GMT to
+                // 03-31 02:15 BST; then BST.
+                (
+                    "fifth-saturday-night",
+                    "2024-03-30T22:45",
+                    "2024-03-31T01:15",
+                    C,
+                ),
+                (
+                    "fifth-saturday-night",
+                    "2024-06-29T21:45",
+                    "2024-06-30T01:15",
+                    C,
+                ),
+                (
+                    "fifth-saturday-night",
+                    "2024-08-31T21:45",
+                    "2024-09-01T01:15",
+                    C,
+                ),
             ],
         )],
     );
@@ -402,6 +422,22 @@ fn london_last_and_fifth_sundays() {
     let rules: Vec<&str> = events.iter().filter_map(|e| e.rrule.as_deref()).collect();
     assert!(rules.contains(&"FREQ=MONTHLY;BYDAY=-1SU;UNTIL=20211226T010000Z"));
     assert!(rules.contains(&"FREQ=MONTHLY;BYDAY=5SU;UNTIL=20211031T020000Z"));
+    // The first 5th-Saturday night spans the change of the clocks: its own
+    // override states it in UTC, because ical.js would add the 2h30 to 22:45
+    // in wall-clock time and land in the gap (01:15, read as BST, 00:15Z).
+    let first = events
+        .iter()
+        .find(|e| {
+            e.uid.starts_with("fifth-saturday-night.")
+                && e.recurrence_id
+                    == Some(("Europe/London".to_owned(), "20240330T224500".to_owned()))
+        })
+        .expect("an override for the first instance");
+    assert_eq!(
+        first.dtstart,
+        (String::new(), "20240330T224500Z".to_owned())
+    );
+    assert_eq!(first.dtend, (String::new(), "20240331T011500Z".to_owned()));
 }
 
 // ---- Europe/Berlin: across midnight, month end, year end --------------------
