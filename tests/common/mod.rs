@@ -85,8 +85,9 @@ pub fn parse_feed(path: &Path) -> Vec<ParsedEvent> {
             let value = property.val.as_str().to_owned();
             match property.name.as_str() {
                 "UID" => event.uid = value,
-                "SUMMARY" => event.summary = unescape(&value),
-                "DESCRIPTION" => event.description = unescape(&value),
+                // The parser has already undone TEXT escaping.
+                "SUMMARY" => event.summary = value,
+                "DESCRIPTION" => event.description = value,
                 "STATUS" => event.status = value,
                 "TRANSP" => event.transp = value,
                 "SEQUENCE" => event.sequence = value,
