@@ -7,21 +7,7 @@ mod common;
 use chrono::{DateTime, Utc};
 use common::*;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-/// The notice plus every fixture case whose schedules are valid.
-fn valid_schedule_folders() -> Vec<PathBuf> {
-    let mut folders = vec![repo_path("schedules")];
-    for entry in std::fs::read_dir(repo_path("tests/cases")).unwrap() {
-        let schedules = entry.unwrap().path().join("schedules");
-        let (result, _, _) = run(&["check", "--schedules", schedules.to_str().unwrap()]);
-        if result.is_ok() {
-            folders.push(schedules);
-        }
-    }
-    folders.sort();
-    folders
-}
+use std::path::Path;
 
 #[derive(Debug, serde::Deserialize)]
 struct ListRow {

@@ -11,21 +11,7 @@ mod common;
 use chrono::{DateTime, NaiveDateTime, Offset, TimeZone, Utc};
 use common::*;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-
-/// Every fixture folder with valid schedules, and the notice.
-fn schedule_folders() -> Vec<PathBuf> {
-    let mut folders = vec![repo_path("schedules")];
-    for entry in std::fs::read_dir(repo_path("tests/cases")).unwrap() {
-        let schedules = entry.unwrap().path().join("schedules");
-        let (result, _, _) = run(&["check", "--schedules", schedules.to_str().unwrap()]);
-        if result.is_ok() {
-            folders.push(schedules);
-        }
-    }
-    folders.sort();
-    folders
-}
+use std::path::Path;
 
 /// One STANDARD/DAYLIGHT: its onsets as (instant, offset it sets).
 fn onsets(properties: &BTreeMap<String, String>, until: DateTime<Utc>) -> Vec<(i64, i32)> {
@@ -157,7 +143,7 @@ fn transitions(tz: chrono_tz::Tz, from: i64, to: i64) -> Vec<i64> {
 fn every_feed_vtimezone_matches_tzdata_over_its_span() {
     let mut zones_seen: BTreeSet<String> = BTreeSet::new();
     let mut transitions_checked = 0;
-    for schedules in schedule_folders() {
+    for schedules in valid_schedule_folders() {
         let out = build(&schedules);
         for entry in std::fs::read_dir(out.path()).unwrap() {
             let feed = entry.unwrap().path();

@@ -25,6 +25,20 @@ pub fn run(args: &[&str]) -> (anyhow::Result<()>, String, String) {
     )
 }
 
+/// The notice plus every fixture case whose schedules are valid.
+pub fn valid_schedule_folders() -> Vec<PathBuf> {
+    let mut folders = vec![repo_path("schedules")];
+    for entry in std::fs::read_dir(repo_path("tests/cases")).unwrap() {
+        let schedules = entry.unwrap().path().join("schedules");
+        let (result, _, _) = run(&["check", "--schedules", schedules.to_str().unwrap()]);
+        if result.is_ok() {
+            folders.push(schedules);
+        }
+    }
+    folders.sort();
+    folders
+}
+
 /// Builds the feeds of a schedules folder into a fresh temporary folder.
 pub fn build(schedules: &Path) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
