@@ -726,3 +726,19 @@ fn an_unknown_zone_gets_a_suggestion() {
     assert!(text.contains("Asia/Tokio: unknown time zone"), "{text}");
     assert!(text.contains("did you mean `Asia/Tokyo`?"), "{text}");
 }
+
+#[test]
+fn a_window_whose_hours_do_not_exist_that_day_gets_a_warning() {
+    let schedules = repo_path("tests/cases/gap-swallows-hours/schedules");
+    let (result, _, stderr) = run(&["check", "--schedules", schedules.to_str().unwrap()]);
+    result.unwrap();
+    assert!(
+        stderr.contains(
+            "warning: window `lost-hour` has no occurrence on 2021-03-14: its hours do not exist in America/New_York that day"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("new-york.toml:44:10"), "{stderr}");
+    // A window that merely starts in the gap still happens: no such warning.
+    assert_eq!(stderr.matches("has no occurrence").count(), 1, "{stderr}");
+}
