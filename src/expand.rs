@@ -10,7 +10,7 @@ use crate::schedule::model::{
     Calendar, GroupImpact, Hours, OccurrenceChange, ServiceImpact, Status, SubRange, Timing, Window,
 };
 use crate::schedule::validate::{minutes_into, window_minutes};
-use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// One occurrence of a window.
@@ -37,6 +37,13 @@ impl Occurrence<'_> {
 
     pub fn end_utc(&self) -> DateTime<Utc> {
         to_utc(self.calendar.timezone, self.end)
+    }
+
+    /// The instants of the window (`None`) or of a slot of it, or `None`
+    /// when they take no time on this day (see [`span_instants`]).
+    pub fn instants(&self, range: Option<SubRange>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let (start, end) = self.slot_times(range);
+        span_instants(self.calendar.timezone, start, end)
     }
 
     /// Local start and end of a slot in this occurrence.
@@ -168,6 +175,96 @@ pub fn to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
     }
 }
 
+/// The instants a local start and end stand for: each read as RFC 5545
+/// says ([`to_utc`]), with one correction. A start in a spring-forward gap
+/// is read with the offset from before the gap, which moves it forward by
+/// the gap's length; where that puts it at or after the end (02:30-03:15 in
+/// New York on 2021-03-14: 03:30 EDT to 03:15 EDT), the window starts when
+/// the clocks resume instead (03:00 EDT), the earliest moment it can. If
+/// nothing is left (02:00-03:00 that day: the hour does not exist), `None`:
+/// there is no such instance, and a calendar event cannot take no time
+/// (RFC 5545 §3.8.2.2: DTEND later than DTSTART).
+pub fn span_instants(
+    tz: Tz,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let (mut first, last) = (to_utc(tz, start), to_utc(tz, end));
+    if first >= last && matches!(tz.from_local_datetime(&start), LocalResult::None) {
+        first = resumes(tz, start);
+    }
+    (first < last).then_some((first, last))
+}
+
+/// The instant the clocks resume after the gap that `local` falls in: the
+/// first local minute after it that exists.
+fn resumes(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
+    let mut probe = local;
+    // No gap is longer than a day (Pacific/Apia skipped 2011-12-30).
+    for _ in 0..=(25 * 60) {
+        probe += Duration::minutes(1);
+        if let LocalResult::Single(time) = tz.from_local_datetime(&probe) {
+            return time.with_timezone(&Utc);
+        }
+    }
+    to_utc(tz, local)
+}
+
+/// How a time is best written in a feed so that every client reads the
+/// instant meant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WireTime {
+    /// A local time that exists once: written as it is, with TZID.
+    Local(NaiveDateTime),
+    /// A time whose local name is ambiguous: written in UTC, with a `Z`.
+    Utc(DateTime<Utc>),
+}
+
+/// Whether `local` exists exactly once in `tz`: neither in a gap nor repeated.
+pub fn is_single(tz: Tz, local: NaiveDateTime) -> bool {
+    matches!(tz.from_local_datetime(&local), LocalResult::Single(_))
+}
+
+/// An instant as a value no client can misread. RFC 5545 §3.3.5 gives a
+/// local time in a gap and a repeated one a meaning (see [`to_utc`]), but
+/// clients do not all follow it: ical.js (Thunderbird) reads a time in a gap
+/// with the offset after it and a repeated time as its second occurrence.
+/// An instant's own local time is never in a gap (02:00 New York on
+/// 2021-03-14, 07:00Z, is written 03:00); where it is repeated, the zone
+/// has no unique local name for it and it is written in UTC. RECURRENCE-ID,
+/// EXDATE and a series' DTSTART must keep the local value the rule gives
+/// and never go through this.
+pub fn wire_instant(tz: Tz, instant: DateTime<Utc>) -> WireTime {
+    let local = instant.with_timezone(&tz).naive_local();
+    if is_single(tz, local) {
+        WireTime::Local(local)
+    } else {
+        WireTime::Utc(instant)
+    }
+}
+
+/// Whether the UTC offset at `end` differs from that at `start`.
+pub fn spans_clock_change(tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    let offset = |instant: DateTime<Utc>| instant.with_timezone(&tz).offset().fix();
+    offset(start) != offset(end)
+}
+
+/// How the start and end of an event that is not a series (a one-off or an
+/// override) are best written: as [`wire_instant`] each, except that an
+/// event that starts or ends in a repeated hour, or that spans a change of
+/// the clocks, is written wholly in UTC. ical.js computes a single event's
+/// end as its start plus the exact duration added in wall-clock time (00:30
+/// plus 1h30 on a fall-back night is the second 02:00 in Europe/Berlin, an
+/// hour late); with both values in UTC there is no wall clock to get wrong.
+pub fn wire_span(tz: Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> (WireTime, WireTime) {
+    match (wire_instant(tz, start), wire_instant(tz, end)) {
+        (WireTime::Local(s), WireTime::Local(e)) if !spans_clock_change(tz, start, end) => {
+            (WireTime::Local(s), WireTime::Local(e))
+        }
+        _ => (WireTime::Utc(start), WireTime::Utc(end)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +288,96 @@ mod tests {
         // with EST (-05:00), which is 07:00Z (03:00 EDT).
         let utc = to_utc(chrono_tz::America::New_York, at(2021, 3, 14, 2, 0));
         assert_eq!(utc.to_rfc3339(), "2021-03-14T07:00:00+00:00");
+    }
+
+    fn z(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        at(y, mo, d, h, mi).and_utc()
+    }
+
+    #[test]
+    fn wire_times_cannot_be_misread() {
+        let ny = chrono_tz::America::New_York;
+        // 02:00 EST on 2021-03-14 does not exist: 07:00Z is 03:00 EDT.
+        assert_eq!(
+            wire_instant(ny, z(2021, 3, 14, 7, 0)),
+            WireTime::Local(at(2021, 3, 14, 3, 0))
+        );
+        // 01:30 EDT on 2021-11-07 is repeated (05:30Z and 06:30Z).
+        assert_eq!(
+            wire_instant(ny, z(2021, 11, 7, 5, 30)),
+            WireTime::Utc(z(2021, 11, 7, 5, 30))
+        );
+        assert_eq!(
+            wire_instant(ny, z(2021, 11, 7, 7, 0)),
+            WireTime::Local(at(2021, 11, 7, 2, 0))
+        );
+        // Australia/Lord_Howe: 2021-10-03 02:15 (+10:30, in the gap) is
+        // 15:45Z, written 02:45 (+11).
+        assert_eq!(
+            wire_instant(chrono_tz::Australia::Lord_Howe, z(2021, 10, 2, 15, 45)),
+            WireTime::Local(at(2021, 10, 3, 2, 45))
+        );
+        // Spanning the change, or touching the repeated hour: all UTC.
+        let berlin = chrono_tz::Europe::Berlin;
+        let utc = |t| WireTime::Utc(t);
+        assert_eq!(
+            wire_span(berlin, z(2021, 10, 30, 22, 30), z(2021, 10, 31, 0, 0)),
+            (utc(z(2021, 10, 30, 22, 30)), utc(z(2021, 10, 31, 0, 0)))
+        );
+        assert_eq!(
+            wire_span(berlin, z(2021, 10, 30, 21, 0), z(2021, 10, 31, 2, 0)),
+            (utc(z(2021, 10, 30, 21, 0)), utc(z(2021, 10, 31, 2, 0)))
+        );
+        // Inside one offset: local.
+        assert_eq!(
+            wire_span(ny, z(2021, 3, 14, 7, 0), z(2021, 3, 14, 12, 45)),
+            (
+                WireTime::Local(at(2021, 3, 14, 3, 0)),
+                WireTime::Local(at(2021, 3, 14, 8, 45))
+            )
+        );
+        assert!(is_single(ny, at(2021, 3, 14, 3, 0)));
+        assert!(!is_single(ny, at(2021, 3, 14, 2, 0)));
+        assert!(!is_single(ny, at(2021, 11, 7, 1, 0)));
+    }
+
+    #[test]
+    fn spans_that_the_gap_swallows() {
+        let ny = chrono_tz::America::New_York;
+        let span = |s: NaiveDateTime, e: NaiveDateTime| span_instants(ny, s, e);
+        // RFC 5545 reading where it gives a span: 02:00-08:45 is 07:00Z-12:45Z,
+        // 02:15-02:45 (both in the gap) 07:15Z-07:45Z.
+        assert_eq!(
+            span(at(2021, 3, 14, 2, 0), at(2021, 3, 14, 8, 45)),
+            Some((z(2021, 3, 14, 7, 0), z(2021, 3, 14, 12, 45)))
+        );
+        assert_eq!(
+            span(at(2021, 3, 14, 2, 15), at(2021, 3, 14, 2, 45)),
+            Some((z(2021, 3, 14, 7, 15), z(2021, 3, 14, 7, 45)))
+        );
+        // 02:30-03:15: 03:30 EDT would be after the end; the clocks resume
+        // at 03:00 EDT, 07:00Z.
+        assert_eq!(
+            span(at(2021, 3, 14, 2, 30), at(2021, 3, 14, 3, 15)),
+            Some((z(2021, 3, 14, 7, 0), z(2021, 3, 14, 7, 15)))
+        );
+        // 02:00-03:00 and 02:30-03:00: nothing left.
+        assert_eq!(span(at(2021, 3, 14, 2, 0), at(2021, 3, 14, 3, 0)), None);
+        assert_eq!(span(at(2021, 3, 14, 2, 30), at(2021, 3, 14, 3, 0)), None);
+        // Lord Howe's half-hour gap: 02:15-02:40 resumes at 02:30 (+11).
+        assert_eq!(
+            span_instants(
+                chrono_tz::Australia::Lord_Howe,
+                at(2021, 10, 3, 2, 15),
+                at(2021, 10, 3, 2, 40)
+            ),
+            Some((z(2021, 10, 2, 15, 30), z(2021, 10, 2, 15, 40)))
+        );
+        // Any other day: as it says.
+        assert_eq!(
+            span(at(2021, 3, 7, 2, 30), at(2021, 3, 7, 3, 15)),
+            Some((z(2021, 3, 7, 7, 30), z(2021, 3, 7, 8, 15)))
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use crate::cli::ListArgs;
 use crate::expand::{self, Occurrence};
 use crate::schedule::model::{ImpactKind, Schedules};
-use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use std::io::Write;
@@ -57,6 +57,11 @@ pub fn rows(
             if to.is_some_and(|to| occurrence.start.date() > to) {
                 continue;
             }
+            // Hours that do not exist on this day (a spring-forward gap)
+            // are no occurrence at all; see `expand::span_instants`.
+            let Some((start, end)) = occurrence.instants(None) else {
+                continue;
+            };
             for impact in &occurrence.window.impacts {
                 if group.is_some_and(|wanted| wanted != impact.group) {
                     continue;
@@ -68,13 +73,13 @@ pub fn rows(
                     group: group.id.clone(),
                     group_name: group.name.clone(),
                     window: occurrence.window.id.clone(),
-                    start: local_rfc3339(calendar.timezone, occurrence.start),
-                    end: local_rfc3339(calendar.timezone, occurrence.end),
+                    start: local_rfc3339(calendar.timezone, start),
+                    end: local_rfc3339(calendar.timezone, end),
                     status: occurrence.status.keyword(),
                     services: impact
                         .services
                         .iter()
-                        .map(|service| service_row(&occurrence, service))
+                        .filter_map(|service| service_row(&occurrence, service))
                         .collect(),
                 });
             }
@@ -83,13 +88,14 @@ pub fn rows(
     rows
 }
 
+/// `None` when the service's own hours do not exist on this day.
 fn service_row(
     occurrence: &Occurrence,
     service: &crate::schedule::model::ServiceImpact,
-) -> ServiceRow {
+) -> Option<ServiceRow> {
     let tz = occurrence.calendar.timezone;
-    let (start, end) = occurrence.slot_times(service.hours);
-    let differs = (start, end) != (occurrence.start, occurrence.end);
+    let (start, end) = occurrence.instants(service.hours)?;
+    let differs = service.hours.is_some() && occurrence.instants(None) != Some((start, end));
     let note = match (&service.kind, &service.note) {
         (ImpactKind::Partial { unavailable }, None) => Some(unavailable.clone()),
         (ImpactKind::Partial { unavailable }, Some(note)) => {
@@ -97,20 +103,18 @@ fn service_row(
         }
         (_, note) => note.clone(),
     };
-    ServiceRow {
+    Some(ServiceRow {
         name: service.service.clone(),
         impact: service.kind.keyword(),
         note,
         start: differs.then(|| local_rfc3339(tz, start)),
         end: differs.then(|| local_rfc3339(tz, end)),
-    }
+    })
 }
 
-/// A local wall-clock time with the offset in force at the instant RFC 5545
-/// reads it as (see [`expand::to_utc`]).
-fn local_rfc3339(tz: Tz, local: NaiveDateTime) -> String {
-    let instant: DateTime<Tz> = expand::to_utc(tz, local).with_timezone(&tz);
-    instant.to_rfc3339()
+/// An instant as local time with its UTC offset.
+fn local_rfc3339(tz: Tz, instant: DateTime<Utc>) -> String {
+    instant.with_timezone(&tz).to_rfc3339()
 }
 
 pub fn print(schedules: &Schedules, args: &ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -7,21 +7,7 @@ mod common;
 use chrono::{DateTime, Utc};
 use common::*;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-/// The notice plus every fixture case whose schedules are valid.
-fn valid_schedule_folders() -> Vec<PathBuf> {
-    let mut folders = vec![repo_path("schedules")];
-    for entry in std::fs::read_dir(repo_path("tests/cases")).unwrap() {
-        let schedules = entry.unwrap().path().join("schedules");
-        let (result, _, _) = run(&["check", "--schedules", schedules.to_str().unwrap()]);
-        if result.is_ok() {
-            folders.push(schedules);
-        }
-    }
-    folders.sort();
-    folders
-}
+use std::path::Path;
 
 #[derive(Debug, serde::Deserialize)]
 struct ListRow {
@@ -39,7 +25,8 @@ struct ListService {
     end: Option<String>,
 }
 
-type Expected = BTreeSet<(DateTime<Utc>, DateTime<Utc>, String)>;
+/// (window, start, end, status): two windows may well share their times.
+type Expected = BTreeSet<(String, DateTime<Utc>, DateTime<Utc>, String)>;
 
 /// Per group (and for `all`): the distinct (start, end, status) that `list`
 /// says calendar clients must show: the window, and each service sub-range.
@@ -49,32 +36,25 @@ fn expected_from_list(schedules: &Path) -> Vec<(String, Expected)> {
     result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
     let rows: Vec<ListRow> = serde_json::from_str(&stdout).unwrap();
     let mut per_group: Vec<(String, Expected)> = Vec::new();
-    let mut all: BTreeSet<(String, DateTime<Utc>, DateTime<Utc>, String)> = BTreeSet::new();
+    let mut all: Expected = BTreeSet::new();
     for row in &rows {
         let status = row.status.to_uppercase();
-        let mut ranges: BTreeSet<(DateTime<Utc>, DateTime<Utc>, String)> = BTreeSet::new();
+        let mut ranges: Expected = BTreeSet::new();
         let whole = (utc(&row.start), utc(&row.end));
         for service in &row.services {
             let range = match (&service.start, &service.end) {
                 (Some(start), Some(end)) => (utc(start), utc(end)),
                 _ => whole,
             };
-            ranges.insert((range.0, range.1, status.clone()));
+            ranges.insert((row.window.clone(), range.0, range.1, status.clone()));
         }
-        for range in &ranges {
-            all.insert((row.window.clone(), range.0, range.1, range.2.clone()));
-        }
+        all.extend(ranges.iter().cloned());
         match per_group.iter_mut().find(|(group, _)| *group == row.group) {
             Some((_, set)) => set.extend(ranges),
             None => per_group.push((row.group.clone(), ranges)),
         }
     }
-    per_group.push((
-        "all".to_owned(),
-        all.into_iter()
-            .map(|(_, start, end, status)| (start, end, status))
-            .collect(),
-    ));
+    per_group.push(("all".to_owned(), all));
     per_group
 }
 
@@ -92,7 +72,7 @@ fn clients_see_exactly_the_occurrences_list_prints() {
             let instances = expand_feed(&parse_feed(&path));
             let from_feed: Expected = instances
                 .iter()
-                .map(|i| (i.start, i.end, i.status.clone()))
+                .map(|i| (i.window().to_owned(), i.start, i.end, i.status.clone()))
                 .collect();
             assert_eq!(
                 instances.len(),

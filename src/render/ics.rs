@@ -20,6 +20,7 @@
 
 use super::wire::{check_stream, escape_text, escape_text_into, fold_line_into};
 use super::{FeedFormat, RenderError, vtimezone::vtimezone_lines};
+use crate::expand::{WireTime, wire_instant, wire_span};
 use crate::feed::{Feed, FeedEvent};
 use crate::schedule::model::Status;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -214,6 +215,22 @@ fn build_event(feed_event: &FeedEvent) -> Event {
             .add_parameter("TZID", tz)
             .done()
     };
+    // A series' DTSTART keeps the local value its rule repeats; every other
+    // DTSTART and DTEND is written so that no client can misread it.
+    let time = |name: &str, at: WireTime| match at {
+        WireTime::Local(at) => local(name, at),
+        WireTime::Utc(at) => Property::new(name, utc_stamp(at)),
+    };
+    let (start, end) = feed_event.instants;
+    let (dtstart, dtend) = if feed_event.recurrence.is_some() {
+        (
+            local("DTSTART", feed_event.start),
+            time("DTEND", wire_instant(feed_event.timezone, end)),
+        )
+    } else {
+        let (start, end) = wire_span(feed_event.timezone, start, end);
+        (time("DTSTART", start), time("DTEND", end))
+    };
     let mut event = Event::new();
     event
         .uid(&feed_event.uid)
@@ -223,8 +240,8 @@ fn build_event(feed_event: &FeedEvent) -> Event {
             utc_stamp(feed_event.revised),
         ))
         .append_property(Property::new("SEQUENCE", feed_event.sequence.to_string()))
-        .append_property(local("DTSTART", feed_event.start))
-        .append_property(local("DTEND", feed_event.end))
+        .append_property(dtstart)
+        .append_property(dtend)
         .summary(&feed_event.summary)
         .description(&feed_event.description)
         .append_property(Property::new(

@@ -427,6 +427,49 @@ pub fn overlaps(calendars: &[Calendar], places: &Places) -> Vec<Diagnostic> {
     warnings
 }
 
+/// A warning for each window with an occurrence whose hours do not exist
+/// that day (02:00–03:00 on a spring-forward Sunday): the feeds have no
+/// event then (see `expand::span_instants`), which the operator should know.
+pub fn vanished(calendars: &[Calendar], places: &Places) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for calendar in calendars {
+        for window in &calendar.windows {
+            let missing: Vec<String> = expand::occurrences(calendar, window)
+                .iter()
+                .filter(|o| o.instants(None).is_none())
+                .map(|o| o.start.date().to_string())
+                .collect();
+            let (Some(first), Some(place)) =
+                (missing.first(), places.window(&calendar.id, &window.id))
+            else {
+                continue;
+            };
+            let more = match missing.len() {
+                1 => String::new(),
+                n => format!(" (and {} more date(s))", n - 1),
+            };
+            warnings.push(
+                Diagnostic::warning(
+                    place.file,
+                    place.key.clone(),
+                    format!(
+                        "window `{}` has no occurrence on {first}{more}: its hours do not exist in {} that day (the clocks jump over them)",
+                        window.id,
+                        calendar.timezone.name()
+                    ),
+                )
+                .with_help(match window.timing {
+                    Timing::Once { .. } => "change the window's date or hours",
+                    Timing::Monthly(_) => {
+                        "move that occurrence with [windows.<id>.changes.<date>], or skip it to say so"
+                    }
+                }),
+            );
+        }
+    }
+    warnings
+}
+
 fn span_text((start, end): (NaiveDateTime, NaiveDateTime)) -> String {
     let end = if end.date() == start.date() {
         end.format("%H:%M").to_string()

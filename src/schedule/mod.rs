@@ -249,6 +249,7 @@ pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Loaded, ScheduleErro
             None => {
                 diagnostics.extend(across::check_text(&schedules, &places));
                 diagnostics.extend(across::overlaps(&schedules.calendars, &places));
+                diagnostics.extend(across::vanished(&schedules.calendars, &places));
             }
         }
     }
