@@ -35,9 +35,12 @@ cargo build --release --locked --quiet --bin maintcal --example workload
 bin=$PWD/target/release/maintcal
 workload=$PWD/target/release/examples/workload
 
-# Nanoseconds of wall time of "$@" (its output discarded).
+# Nanoseconds of wall time of "$@" (its output discarded). The disk is
+# synced first, untimed, so that no run waits on the write-back of the one
+# before it.
 wall_ns() {
   local start end
+  sync
   start=$(date +%s%N)
   "$@" >/dev/null 2>&1
   end=$(date +%s%N)
@@ -79,6 +82,7 @@ for size in "${sizes[@]}"; do
 
   # Peak memory and the counts, from one more full build.
   rm -rf "$dir/out"
+  sync
   /usr/bin/time -v "$bin" build --schedules "$dir/schedules" --out "$dir/out" \
     >"$dir/build.txt" 2>"$dir/time.txt"
   peak_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$dir/time.txt")
