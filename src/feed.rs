@@ -87,12 +87,28 @@ pub struct Recurrence {
 
 /// Every feed: one per group (in file and declaration order), then `all`.
 pub fn plan(schedules: &Schedules) -> Vec<Feed> {
-    let mut feeds: Vec<Feed> = schedules
-        .groups()
-        .map(|(calendar, group)| group_feed(calendar, group))
-        .collect();
-    feeds.push(all_feed(schedules));
-    feeds
+    plans(schedules).collect()
+}
+
+/// [`plan`], one feed at a time: each is planned when asked for, so that a
+/// build can render and drop it before planning the next.
+pub fn plans(schedules: &Schedules) -> impl Iterator<Item = Feed> + '_ {
+    (0..count(schedules)).filter_map(|index| plan_nth(schedules, index))
+}
+
+/// How many feeds [`plan`] gives.
+pub fn count(schedules: &Schedules) -> usize {
+    schedules.groups().count() + 1
+}
+
+/// The feed at `index` in [`plan`]'s order, planned on its own, so that
+/// feeds can be planned on several threads.
+pub fn plan_nth(schedules: &Schedules, index: usize) -> Option<Feed> {
+    match schedules.groups().nth(index) {
+        Some((calendar, group)) => Some(group_feed(calendar, group)),
+        None if index + 1 == count(schedules) => Some(all_feed(schedules)),
+        None => None,
+    }
 }
 
 fn group_feed(calendar: &Calendar, group: &Group) -> Feed {
@@ -129,6 +145,8 @@ fn group_feed(calendar: &Calendar, group: &Group) -> Feed {
                     occurrence,
                     group.description.as_deref(),
                 );
+                // Grown by doubling; a feed holds thousands of these.
+                description.shrink_to_fit();
                 (summary, description)
             };
             events.extend(part.events(opaque, &compose));
@@ -210,6 +228,8 @@ fn all_feed(schedules: &Schedules) -> Feed {
                             describe_slot(&mut description, words, slot, notes);
                         }
                         describe_common(&mut description, words, calendar, occurrence, None);
+                        // Grown by doubling; the all feed's are the largest.
+                        description.shrink_to_fit();
                         (summary, description)
                     };
                 events.extend(part.events(opaque, &compose));
@@ -436,18 +456,22 @@ impl Part<'_> {
         for occurrence in &occurrences {
             let rule_value = rule_start(occurrence.rule_date);
             let client_start = to_utc(tz, rule_value);
-            let Some(mut instance) = event(occurrence) else {
+            // Instants first: most occurrences need no override, and
+            // composing their text only to drop it was most of the planning
+            // time.
+            let Some(instants) = occurrence.instants(self.range) else {
                 exdates.push(rule_value);
                 continue;
             };
-            master.first_instant = master.first_instant.min(instance.first_instant);
-            master.last_instant = master.last_instant.max(instance.last_instant);
+            master.first_instant = master.first_instant.min(instants.0);
+            master.last_instant = master.last_instant.max(instants.1);
             let differs = occurrence.change.is_some()
                 || !dtstart_single
                 || !expand::is_single(tz, rule_value)
-                || expand::spans_clock_change(tz, instance.instants.0, instance.instants.1)
-                || instance.instants != (client_start, client_start + duration);
+                || expand::spans_clock_change(tz, instants.0, instants.1)
+                || instants != (client_start, client_start + duration);
             if differs {
+                let mut instance = event_at(occurrence, instants);
                 instance.recurrence_id = Some(rule_value);
                 events.push(instance);
             }
@@ -589,11 +613,25 @@ fn time_range(words: &Words, start: NaiveDateTime, end: NaiveDateTime) -> String
     } else {
         ""
     };
-    format!(
-        "{}–{next_day}{}",
-        start.format("%H:%M"),
-        end.format("%H:%M")
-    )
+    let mut range = String::with_capacity(16);
+    push_hh_mm(&mut range, start.time());
+    range.push('–');
+    range.push_str(next_day);
+    push_hh_mm(&mut range, end.time());
+    range
+}
+
+/// `HH:MM`, as `format("%H:%M")` writes it: that parses its pattern on
+/// every call, and every event's summary and description have a few.
+fn push_hh_mm(out: &mut String, time: chrono::NaiveTime) {
+    use chrono::Timelike;
+    for (index, value) in [time.hour(), time.minute()].into_iter().enumerate() {
+        if index > 0 {
+            out.push(':');
+        }
+        out.push(char::from(b'0' + (value / 10) as u8));
+        out.push(char::from(b'0' + (value % 10) as u8));
+    }
 }
 
 fn describe_slot(out: &mut String, words: &Words, slot: &Slot, group_notes: &[String]) {
@@ -612,14 +650,17 @@ fn describe_slot(out: &mut String, words: &Words, slot: &Slot, group_notes: &[St
             out.push('・');
             out.push_str(&service.service);
             if let ImpactKind::Partial { unavailable } = &service.kind {
-                out.push_str(&format!("（{}: {unavailable}）", words.unavailable));
+                out.push('（');
+                out.push_str(words.unavailable);
+                out.push_str(": ");
+                out.push_str(unavailable);
+                out.push('）');
             }
             if let Some(range) = service.hours {
-                out.push_str(&format!(
-                    " {}–{}",
-                    range.start.format("%H:%M"),
-                    range.end.format("%H:%M")
-                ));
+                out.push(' ');
+                push_hh_mm(out, range.start);
+                out.push('–');
+                push_hh_mm(out, range.end);
             }
             if let Some(note) = &service.note {
                 for line in note.lines() {
@@ -648,15 +689,22 @@ fn describe_common(
     group_description: Option<&str>,
 ) {
     let (start, end) = (occurrence.start, occurrence.end);
-    out.push_str(&format!(
-        "\n{}: {} ({})\n",
+    for part in [
+        "\n",
         words.hours,
-        time_range(words, start, end),
-        calendar.timezone.name()
-    ));
-    let notes: Vec<&String> = occurrence.notes().chain(calendar.notes.iter()).collect();
-    if !notes.is_empty() {
-        out.push_str(&format!("\n{}:\n", words.notes_heading));
+        ": ",
+        &time_range(words, start, end),
+        " (",
+        calendar.timezone.name(),
+        ")\n",
+    ] {
+        out.push_str(part);
+    }
+    let mut notes = occurrence.notes().chain(calendar.notes.iter()).peekable();
+    if notes.peek().is_some() {
+        out.push('\n');
+        out.push_str(words.notes_heading);
+        out.push_str(":\n");
         for note in notes {
             out.push('・');
             out.push_str(note);

@@ -18,6 +18,7 @@
 use crate::expand::{self, to_utc};
 use crate::schedule::model::{Schedules, Timing};
 use chrono::{DateTime, Months, Utc};
+use std::borrow::Cow;
 
 pub const DEFAULT_KEEP_PAST_MONTHS: u32 = 24;
 /// A sanity bound for `keep_past_months` (100 years).
@@ -47,29 +48,45 @@ pub fn as_of(schedules: &Schedules) -> Option<DateTime<Utc>> {
 /// kept whole while any occurrence is recent: it is one event in the feed,
 /// and dropping part of it would change its rule.
 pub fn trim(schedules: &Schedules, as_of: Option<DateTime<Utc>>) -> Schedules {
+    kept(schedules, as_of).into_owned()
+}
+
+/// [`trim`], without copying the schedules when every window is kept (a
+/// build holds them while it renders).
+pub fn kept(schedules: &Schedules, as_of: Option<DateTime<Utc>>) -> Cow<'_, Schedules> {
     let Some(as_of) = as_of else {
-        return schedules.clone();
+        return Cow::Borrowed(schedules);
     };
+    let keep: Vec<Vec<bool>> = schedules
+        .calendars
+        .iter()
+        .map(|calendar| {
+            let tz = calendar.timezone;
+            // Months are counted on the calendar's local dates, as people do.
+            let local_as_of = as_of.with_timezone(&tz).naive_local();
+            let Some(cutoff) =
+                local_as_of.checked_sub_months(Months::new(calendar.keep_past_months))
+            else {
+                return vec![true; calendar.windows.len()];
+            };
+            let cutoff = to_utc(tz, cutoff);
+            calendar
+                .windows
+                .iter()
+                .map(|window| {
+                    let occurrences = expand::occurrences(calendar, window);
+                    occurrences.is_empty() || occurrences.iter().any(|o| o.end_utc() > cutoff)
+                })
+                .collect()
+        })
+        .collect();
+    if keep.iter().flatten().all(|&kept| kept) {
+        return Cow::Borrowed(schedules);
+    }
     let mut trimmed = schedules.clone();
-    for calendar in &mut trimmed.calendars {
-        let tz = calendar.timezone;
-        // Months are counted on the calendar's local dates, as people do.
-        let local_as_of = as_of.with_timezone(&tz).naive_local();
-        let Some(cutoff) = local_as_of.checked_sub_months(Months::new(calendar.keep_past_months))
-        else {
-            continue;
-        };
-        let cutoff = to_utc(tz, cutoff);
-        let keep: Vec<bool> = calendar
-            .windows
-            .iter()
-            .map(|window| {
-                let occurrences = expand::occurrences(calendar, window);
-                occurrences.is_empty() || occurrences.iter().any(|o| o.end_utc() > cutoff)
-            })
-            .collect();
+    for (calendar, keep) in trimmed.calendars.iter_mut().zip(keep) {
         let mut keep = keep.into_iter();
         calendar.windows.retain(|_| keep.next().unwrap_or(true));
     }
-    trimmed
+    Cow::Owned(trimmed)
 }

@@ -56,12 +56,23 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
 
 fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<()> {
     let loaded = load(&args.schedules.schedules, stderr)?;
-    let outputs = render_with(&loaded.schedules, args.base_url.as_deref())?;
-    for warning in size_warnings(&args.out, &outputs) {
-        writeln!(stderr, "warning: {warning}")?;
-    }
+    let base_url = args.base_url.as_deref();
+    // Each file is handed on as soon as it is rendered and dropped after, so
+    // a build holds one file's bytes at a time (see `render_each`).
+    let mut warnings = Vec::new();
     if args.check {
-        let stale = publish::stale(&args.out, &outputs);
+        let mut check = publish::StaleCheck::default();
+        let mut files = 0;
+        render_each(&loaded.schedules, base_url, |output| {
+            warnings.extend(size_warning(&args.out, &output));
+            check.add(&args.out, &output);
+            files += 1;
+            anyhow::Ok(())
+        })?;
+        for warning in &warnings {
+            writeln!(stderr, "warning: {warning}")?;
+        }
+        let stale = check.finish(&args.out);
         if !stale.is_empty() {
             let list: Vec<String> = stale.iter().map(ToString::to_string).collect();
             anyhow::bail!(
@@ -70,16 +81,27 @@ fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> an
                 list.join(", ")
             );
         }
-        writeln!(
-            stdout,
-            "{}: {} files up to date",
-            args.out.display(),
-            outputs.len()
-        )?;
+        writeln!(stdout, "{}: {files} files up to date", args.out.display())?;
         return Ok(());
     }
-    // Before writing anything: no event may go back in SEQUENCE.
-    let comparison = previous::compare(&args.out, &outputs, &loaded);
+    // Files are staged beside their places as they come; none is renamed
+    // into place before every one is rendered, written and compared, and an
+    // error on the way drops the publication, which removes what it staged.
+    let mut publication = publish::Publication::begin(&args.out, &publish::RealDisk)?;
+    let mut comparer = previous::Comparer::default();
+    let mut lines: Vec<(Option<usize>, usize)> = Vec::new();
+    render_each(&loaded.schedules, base_url, |output| {
+        warnings.extend(size_warning(&args.out, &output));
+        comparer.add(&args.out, &output);
+        publication.add(&output)?;
+        lines.push((output.events, output.bytes.len()));
+        anyhow::Ok(())
+    })?;
+    for warning in &warnings {
+        writeln!(stderr, "warning: {warning}")?;
+    }
+    // Before anything is renamed: no event may go back in SEQUENCE.
+    let comparison = comparer.finish(&loaded);
     stderr.write_all(comparison.report.as_bytes())?;
     if comparison.errors > 0 {
         anyhow::bail!(
@@ -88,25 +110,17 @@ fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> an
             args.out.display()
         );
     }
-    let report = publish::publish(&args.out, &outputs)?;
+    let report = publication.finish()?;
     for note in &report.notes {
         writeln!(stderr, "warning: {note}")?;
     }
-    for (output, (path, written)) in outputs.iter().zip(&report.files) {
-        let events = output
-            .events
-            .map(|n| format!("{n} events  "))
-            .unwrap_or_default();
+    for ((events, bytes), (path, written)) in lines.iter().zip(&report.files) {
+        let events = events.map(|n| format!("{n} events  ")).unwrap_or_default();
         let note = match written {
             Written::Updated => "",
             Written::Unchanged => "  (unchanged)",
         };
-        writeln!(
-            stdout,
-            "{}  {events}{} bytes{note}",
-            path.display(),
-            output.bytes.len()
-        )?;
+        writeln!(stdout, "{}  {events}{bytes} bytes{note}", path.display())?;
     }
     for path in &report.removed {
         writeln!(stdout, "{}  removed (no longer produced)", path.display())?;
@@ -121,15 +135,19 @@ pub const GOOGLE_SIZE_LIMIT: usize = 1_000_000;
 pub fn size_warnings(out_dir: &Path, outputs: &[Output]) -> Vec<String> {
     outputs
         .iter()
-        .filter(|output| output.events.is_some() && output.bytes.len() > GOOGLE_SIZE_LIMIT)
-        .map(|output| {
-            format!(
-                "{} is {} bytes: Google Calendar refuses subscriptions over about 1 MB; lower keep_past_months in [calendar] (past windows kept) or split the group",
-                out_dir.join(&output.file_name).display(),
-                output.bytes.len()
-            )
-        })
+        .filter_map(|output| size_warning(out_dir, output))
         .collect()
+}
+
+/// The warning for `output` if it is a feed Google Calendar would refuse.
+pub fn size_warning(out_dir: &Path, output: &Output) -> Option<String> {
+    (output.events.is_some() && output.bytes.len() > GOOGLE_SIZE_LIMIT).then(|| {
+        format!(
+            "{} is {} bytes: Google Calendar refuses subscriptions over about 1 MB; lower keep_past_months in [calendar] (past windows kept) or split the group",
+            out_dir.join(&output.file_name).display(),
+            output.bytes.len()
+        )
+    })
 }
 
 /// Loads and checks the schedules, printing warnings, or every problem.
@@ -162,34 +180,148 @@ pub fn render_with(
     schedules: &Schedules,
     base_url: Option<&str>,
 ) -> Result<Vec<Output>, RenderError> {
+    let mut outputs = Vec::new();
+    render_each(schedules, base_url, |output| {
+        outputs.push(output);
+        Ok::<(), RenderError>(())
+    })?;
+    Ok(outputs)
+}
+
+/// [`render_with`], handing each file to `sink` as soon as it is rendered
+/// instead of keeping them all: each feed is planned, rendered, handed on
+/// and dropped, so memory holds a few feeds (their plans and their bytes)
+/// at a time, and only each file's name, size and hash are kept for the
+/// subscribe page and the manifest, which come last.
+///
+/// Feeds are planned and rendered on one thread per core (see
+/// [`render_feeds`]); `sink` gets them in order, on the calling thread.
+pub fn render_each<E: From<RenderError>>(
+    schedules: &Schedules,
+    base_url: Option<&str>,
+    mut sink: impl FnMut(Output) -> Result<(), E>,
+) -> Result<(), E> {
     let as_of = horizon::as_of(schedules);
-    let schedules = horizon::trim(schedules, as_of);
+    let schedules = horizon::kept(schedules, as_of);
     let base_url = base_url
         .map(str::to_owned)
         .or_else(|| schedules.calendars.iter().find_map(|c| c.base_url.clone()));
-    let format = render::ics::Ics;
-    let feeds = feed::plan(&schedules);
-    let mut outputs = feeds
-        .iter()
-        .map(|feed| {
-            Ok(Output {
-                file_name: format!("{}.{}", feed.id, format.extension()),
-                bytes: format.render(feed)?,
-                events: Some(feed.events.len()),
-            })
-        })
-        .collect::<Result<Vec<_>, RenderError>>()?;
-    let site = site::plan(&schedules, &feeds, &outputs, base_url.as_deref(), as_of);
+    let mut feeds = Vec::new();
+    let mut files = Vec::new();
+    render_feeds(&schedules, |output, record| {
+        files.push(record.file.clone());
+        feeds.push(record);
+        sink(output)
+    })?;
+    let site = site::plan(&schedules, &feeds, base_url.as_deref(), as_of);
     let site_formats: [&dyn SiteFormat; 2] = [&render::html::Html, &render::manifest::Manifest];
     for format in site_formats {
-        let bytes = format.render(&site, &outputs)?;
-        outputs.push(Output {
+        let bytes = format.render(&site, &files)?;
+        files.push(site::FileRecord::of(format.file_name(), &bytes));
+        sink(Output {
             file_name: format.file_name().to_owned(),
             bytes,
             events: None,
-        });
+        })?;
     }
-    Ok(outputs)
+    Ok(())
+}
+
+/// Plans and renders every feed, handing each to `sink` in [`feed::plan`]'s
+/// order. Feeds are independent, so worker threads (one per core the
+/// process may use) each take the next feed not yet taken; the calling
+/// thread puts them back in order and runs `sink` (which writes), so
+/// writing overlaps rendering. A worker stays at most a few feeds ahead of
+/// the one `sink` is waiting for, so finished feeds do not pile up.
+fn render_feeds<E: From<RenderError>>(
+    schedules: &Schedules,
+    mut sink: impl FnMut(Output, site::FeedRecord) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex, mpsc};
+
+    let count = feed::count(schedules);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, count);
+    let ahead = 2 * workers;
+    let format = render::ics::Ics::default();
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    // How many feeds `sink` has had, and a signal when that changes.
+    let handed = (Mutex::new(0_usize), Condvar::new());
+    let lock = |m: &Mutex<usize>| *m.lock().unwrap_or_else(|p| p.into_inner());
+    std::thread::scope(|scope| {
+        let (sender, receiver) = mpsc::channel();
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let (format, next, stop, handed) = (&format, &next, &stop, &handed);
+            scope.spawn(move || {
+                loop {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    if index >= count {
+                        return;
+                    }
+                    let (done, changed) = handed;
+                    let mut guard = done.lock().unwrap_or_else(|p| p.into_inner());
+                    while index >= *guard + ahead && !stop.load(Ordering::Relaxed) {
+                        guard = changed.wait(guard).unwrap_or_else(|p| p.into_inner());
+                    }
+                    drop(guard);
+                    if stop.load(Ordering::Relaxed) {
+                        return;
+                    }
+                    let rendered =
+                        feed::plan_nth(schedules, index).map(|feed| render_feed(format, feed));
+                    if sender.send((index, rendered)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut result = Ok(());
+        'receive: for (index, rendered) in &receiver {
+            waiting.insert(index, rendered);
+            while let Some(rendered) = waiting.remove(&lock(&handed.0)) {
+                let handed_on = match rendered {
+                    Some(Ok((output, record))) => sink(output, record),
+                    Some(Err(error)) => Err(error.into()),
+                    None => Ok(()),
+                };
+                if let Err(error) = handed_on {
+                    result = Err(error);
+                    break 'receive;
+                }
+                *handed.0.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+                handed.1.notify_all();
+            }
+        }
+        // On an error, the workers stop at their next feed.
+        stop.store(true, Ordering::Relaxed);
+        handed.1.notify_all();
+        drop(receiver);
+        result
+    })
+}
+
+fn render_feed(
+    format: &render::ics::Ics,
+    feed: feed::Feed,
+) -> Result<(Output, site::FeedRecord), RenderError> {
+    let file_name = format!("{}.{}", feed.id, format.extension());
+    let mut record = site::FeedRecord::of(&feed, site::FileRecord::default());
+    // The plan is handed over and dropped event by event as it is written,
+    // so the feed is not held twice.
+    let bytes = format.render_owned(feed)?;
+    record.file = site::FileRecord::of(&file_name, &bytes);
+    let output = Output {
+        file_name,
+        bytes,
+        events: Some(record.events),
+    };
+    Ok((output, record))
 }
 
 #[cfg(test)]

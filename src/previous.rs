@@ -95,32 +95,52 @@ struct WindowFinding {
 
 /// Compares `outputs` with the files of the same names in `out_dir`.
 pub fn compare(out_dir: &Path, outputs: &[Output], loaded: &Loaded) -> Comparison {
-    let mut findings: BTreeMap<(String, String), WindowFinding> = BTreeMap::new();
-    let mut unreadable = Vec::new();
-    // Only the feeds carry SEQUENCEs; the page and the manifest have no events.
-    for output in outputs.iter().filter(|output| output.events.is_some()) {
+    let mut comparer = Comparer::default();
+    for output in outputs {
+        comparer.add(out_dir, output);
+    }
+    comparer.finish(loaded)
+}
+
+/// [`compare`] one file at a time, so that a build can drop each file's
+/// bytes once compared.
+#[derive(Debug, Default)]
+pub struct Comparer {
+    findings: BTreeMap<(String, String), WindowFinding>,
+    unreadable: Vec<String>,
+}
+
+impl Comparer {
+    /// Compares one output with the file of the same name in `out_dir`.
+    pub fn add(&mut self, out_dir: &Path, output: &Output) {
+        // Only the feeds carry SEQUENCEs; the page and the manifest have no events.
+        if output.events.is_none() {
+            return;
+        }
         let path = out_dir.join(&output.file_name);
         let Ok(metadata) = std::fs::metadata(&path) else {
             // No previous version (or none we may see): nothing to compare.
-            continue;
+            return;
         };
         // Far larger than any feed maintcal writes: not read into memory.
         if metadata.len() > MAX_PREVIOUS_BYTES {
-            unreadable.push(path.display().to_string());
-            continue;
+            self.unreadable.push(path.display().to_string());
+            return;
+        }
+        // The usual case, a rebuild that changed nothing here: compared
+        // block by block, without reading the file into memory.
+        if crate::publish::same_bytes(&path, &output.bytes) {
+            return;
         }
         let Ok(previous) = std::fs::read(&path) else {
-            continue;
+            return;
         };
-        if previous == output.bytes {
-            continue;
-        }
         let Some(before) = String::from_utf8(previous).ok().and_then(|t| events(&t)) else {
-            unreadable.push(path.display().to_string());
-            continue;
+            self.unreadable.push(path.display().to_string());
+            return;
         };
         let Some(after) = std::str::from_utf8(&output.bytes).ok().and_then(events) else {
-            continue;
+            return;
         };
         for (key, new) in &after {
             let Some(old) = before.get(key) else {
@@ -129,7 +149,8 @@ pub fn compare(out_dir: &Path, outputs: &[Output], loaded: &Loaded) -> Compariso
             let Some((calendar, window)) = crate::feed::uid_ids(&key.0) else {
                 continue;
             };
-            let finding = findings
+            let finding = self
+                .findings
                 .entry((calendar.to_owned(), window.to_owned()))
                 .or_default();
             let file = path.display().to_string();
@@ -140,33 +161,41 @@ pub fn compare(out_dir: &Path, outputs: &[Output], loaded: &Loaded) -> Compariso
             }
         }
     }
-    let mut diagnostics = Vec::new();
-    for ((calendar, window), finding) in &findings {
-        let Some(place) = loaded
-            .places
-            .window(calendar, window)
-            .or_else(|| loaded.places.calendar(calendar))
-        else {
-            continue;
-        };
-        if let Some(diagnostic) = sequence_down(place, window, finding) {
-            diagnostics.push(diagnostic);
-        } else if let Some(diagnostic) = unbumped(place, window, finding) {
-            diagnostics.push(diagnostic);
+
+    /// Every finding, as diagnostics on the windows' places.
+    pub fn finish(self, loaded: &Loaded) -> Comparison {
+        let Comparer {
+            findings,
+            unreadable,
+        } = self;
+        let mut diagnostics = Vec::new();
+        for ((calendar, window), finding) in &findings {
+            let Some(place) = loaded
+                .places
+                .window(calendar, window)
+                .or_else(|| loaded.places.calendar(calendar))
+            else {
+                continue;
+            };
+            if let Some(diagnostic) = sequence_down(place, window, finding) {
+                diagnostics.push(diagnostic);
+            } else if let Some(diagnostic) = unbumped(place, window, finding) {
+                diagnostics.push(diagnostic);
+            }
         }
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::schedule::diagnostic::Severity::Error)
+            .count();
+        let mut report = loaded.sources.render(&diagnostics);
+        for path in unreadable {
+            report.push_str(&format!(
+                "warning: {path} is not a feed maintcal can read; its SEQUENCEs were not compared \
+                 (it will be replaced)\n\n"
+            ));
+        }
+        Comparison { errors, report }
     }
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == crate::schedule::diagnostic::Severity::Error)
-        .count();
-    let mut report = loaded.sources.render(&diagnostics);
-    for path in unreadable {
-        report.push_str(&format!(
-            "warning: {path} is not a feed maintcal can read; its SEQUENCEs were not compared \
-             (it will be replaced)\n\n"
-        ));
-    }
-    Comparison { errors, report }
 }
 
 fn files(list: impl Iterator<Item = String>) -> String {

@@ -2,10 +2,12 @@
 //! rendered files into the output folder so that it is never half-written.
 //!
 //! - Two phases. Every changed file is first written in full to a temporary
-//!   file in the output folder and flushed to disk; only when all of them
-//!   are there are they renamed into place (a rename within one folder is
+//!   file in the output folder, and all are flushed to disk; only when all
+//!   of them are there are they renamed into place (a rename within one folder is
 //!   atomic). A full disk, a read-only folder or any other write error in
-//!   the first phase leaves every previous file byte-identical.
+//!   the first phase leaves every previous file byte-identical. A build
+//!   stages each file through a [`Publication`] as soon as it is rendered,
+//!   so the bytes of one file at a time are in memory, never all of them.
 //! - Incremental: a file whose bytes did not change is not rewritten, so its
 //!   mtime stays and caches and rsync see no change.
 //! - The manifest (`feeds.json`) is the record of what maintcal owns. A file
@@ -20,7 +22,7 @@
 //! - Temporary files are named `.maintcal-*.tmp`; those a killed build left
 //!   behind are removed by the next one, under the lock.
 //!
-//! `build --check` compares without writing ([`stale`]).
+//! `build --check` compares without writing ([`stale`], [`StaleCheck`]).
 
 use crate::render::manifest::{self, OwnedFile};
 use crate::site::sha256_hex;
@@ -82,58 +84,146 @@ pub fn publish(out_dir: &Path, outputs: &[Output]) -> anyhow::Result<Report> {
 
 /// [`publish`], writing through `disk`.
 pub fn publish_with(out_dir: &Path, outputs: &[Output], disk: &dyn Disk) -> anyhow::Result<Report> {
-    let folder = out_dir.display();
-    create_folder(out_dir)?;
-    let _lock = lock(out_dir)?;
-    let mut report = Report::default();
-    remove_temporaries(out_dir, &mut report.notes);
-    let previous = previous_record(out_dir, &mut report.notes);
-
-    // Decide, before writing anything, what changes.
-    let mut changed: Vec<(&Output, PathBuf)> = Vec::new();
+    let mut publication = Publication::begin(out_dir, disk)?;
     for output in outputs {
-        let path = out_dir.join(&output.file_name);
+        publication.add(output)?;
+    }
+    publication.finish()
+}
+
+/// A publication in progress: the folder locked, the files given so far
+/// staged beside their final places, nothing renamed yet. A build hands it
+/// each file as soon as the file is rendered and then drops the bytes, so it
+/// never holds more than one file's bytes; dropping a publication
+/// unfinished (on any error) removes what it staged and leaves the folder
+/// as it was.
+pub struct Publication<'d> {
+    out_dir: PathBuf,
+    disk: &'d dyn Disk,
+    _lock: Lock,
+    previous: Option<Vec<OwnedFile>>,
+    report: Report,
+    /// Every file name given, for what the previous build made and this one
+    /// no longer does.
+    names: Vec<String>,
+    /// Changed files, written in full and synced, with their final paths.
+    staged: Vec<(tempfile::TempPath, PathBuf)>,
+}
+
+impl std::fmt::Debug for Publication<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Publication")
+            .field("out_dir", &self.out_dir)
+            .field("names", &self.names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'d> Publication<'d> {
+    /// Creates and locks `out_dir`, and removes what an interrupted build
+    /// left in it.
+    pub fn begin(out_dir: &Path, disk: &'d dyn Disk) -> anyhow::Result<Self> {
+        create_folder(out_dir)?;
+        let lock = lock(out_dir)?;
+        let mut report = Report::default();
+        remove_temporaries(out_dir, &mut report.notes);
+        let previous = previous_record(out_dir, &mut report.notes);
+        Ok(Publication {
+            out_dir: out_dir.to_owned(),
+            disk,
+            _lock: lock,
+            previous,
+            report,
+            names: Vec::new(),
+            staged: Vec::new(),
+        })
+    }
+
+    /// Stages one file: unchanged bytes are left alone, changed ones are
+    /// written in full to a temporary file beside it and flushed to disk.
+    pub fn add(&mut self, output: &Output) -> anyhow::Result<Written> {
+        let path = self.out_dir.join(&output.file_name);
         check_replaceable(&path)?;
-        let written = if std::fs::read(&path).is_ok_and(|existing| existing == output.bytes) {
+        self.names.push(output.file_name.clone());
+        let written = if same_bytes(&path, &output.bytes) {
             Written::Unchanged
         } else {
-            changed.push((output, path.clone()));
+            let temporary =
+                stage(&self.out_dir, &path, &output.bytes, self.disk).with_context(|| {
+                    format!(
+                        "writing {} failed, so nothing in {} was changed",
+                        path.display(),
+                        self.out_dir.display()
+                    )
+                })?;
+            self.staged.push((temporary, path.clone()));
             Written::Updated
         };
-        report.files.push((path, written));
+        self.report.files.push((path, written));
+        Ok(written)
     }
 
-    // Phase 1: every changed file in full, beside its final place.
-    let mut staged = Vec::new();
-    for (output, path) in &changed {
-        let temporary = stage(out_dir, path, &output.bytes, disk).with_context(|| {
-            format!(
-                "writing {} failed, so nothing in {folder} was changed",
-                path.display()
-            )
-        })?;
-        staged.push((temporary, path));
+    /// Renames every staged file into place, the manifest last, after
+    /// removing the files the previous build made and this one no longer
+    /// does.
+    pub fn finish(mut self) -> anyhow::Result<Report> {
+        for (temporary, path) in &self.staged {
+            flush(temporary).with_context(|| {
+                format!(
+                    "writing {} failed, so nothing in {} was changed",
+                    path.display(),
+                    self.out_dir.display()
+                )
+            })?;
+        }
+        let staged = std::mem::take(&mut self.staged);
+        let (record, files): (Vec<_>, Vec<_>) = staged
+            .into_iter()
+            .partition(|(_, path)| path.file_name().is_some_and(|n| n == manifest::FILE_NAME));
+        let mut done: Vec<String> = Vec::new();
+        for (temporary, path) in files {
+            commit(temporary, &path, &done)?;
+            done.push(path.display().to_string());
+        }
+        if let Some(previous) = &self.previous {
+            self.report.removed =
+                remove_unproduced(&self.out_dir, previous, &self.names, &mut self.report.notes);
+        }
+        for (temporary, path) in record {
+            commit(temporary, &path, &done)?;
+        }
+        // Make the renames themselves durable. Some file systems cannot sync
+        // a folder; the files are already whole either way.
+        let _ = File::open(&self.out_dir).and_then(|dir| dir.sync_all());
+        Ok(self.report)
     }
+}
 
-    // Phase 2: rename into place, the manifest last.
-    let (record, files): (Vec<_>, Vec<_>) = staged
-        .into_iter()
-        .partition(|(_, path)| path.file_name().is_some_and(|n| n == manifest::FILE_NAME));
-    let mut done: Vec<String> = Vec::new();
-    for (temporary, path) in files {
-        commit(temporary, path, &done)?;
-        done.push(path.display().to_string());
+/// Whether the file at `path` holds exactly `bytes`, read in blocks so that
+/// comparing never holds a second copy of a feed.
+pub fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = File::open(path) else {
+        return false;
+    };
+    if file.metadata().map(|m| m.len()).ok() != Some(bytes.len() as u64) {
+        return false;
     }
-    if let Some(previous) = previous {
-        report.removed = remove_unproduced(out_dir, &previous, outputs, &mut report.notes);
+    let mut block = vec![0; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) => {
+                if n > rest.len() || block[..n] != rest[..n] {
+                    return false;
+                }
+                rest = &rest[n..];
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
     }
-    for (temporary, path) in record {
-        commit(temporary, path, &done)?;
-    }
-    // Make the renames themselves durable. Some file systems cannot sync a
-    // folder; the files are already whole either way.
-    let _ = File::open(out_dir).and_then(|dir| dir.sync_all());
-    Ok(report)
 }
 
 fn create_folder(out_dir: &Path) -> anyhow::Result<()> {
@@ -255,7 +345,7 @@ fn stage(
     path: &Path,
     bytes: &[u8],
     disk: &dyn Disk,
-) -> anyhow::Result<tempfile::NamedTempFile> {
+) -> anyhow::Result<tempfile::TempPath> {
     // Same folder, so the rename stays on one file system and is atomic.
     let mut temporary = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
@@ -271,15 +361,27 @@ fn stage(
     if let Some(permissions) = publishable_permissions(path) {
         temporary.as_file().set_permissions(permissions)?;
     }
-    temporary.as_file().sync_all()?;
-    // On an error above, the temporary file is removed when dropped.
-    Ok(temporary)
+    // On an error above, the temporary file is removed when dropped. Its
+    // handle is closed now, so a build of a thousand feeds never holds a
+    // thousand open files; the path still removes the file when dropped.
+    // It is flushed to disk in `finish`, with every other one, before any
+    // is renamed.
+    Ok(temporary.into_temp_path())
 }
 
-fn commit(temporary: tempfile::NamedTempFile, path: &Path, done: &[String]) -> anyhow::Result<()> {
+/// Flushes a staged file to disk. Done for all of them together once all
+/// are written, rather than each as it is written: a flush waits for a
+/// journal commit, which then covers every file written so far, so the
+/// files after the first find little left to do (on a build of 800 feeds,
+/// seconds of waiting become one commit). Nothing is renamed before every
+/// flush has succeeded, so the guarantee is the same.
+fn flush(temporary: &Path) -> std::io::Result<()> {
+    File::open(temporary)?.sync_all()
+}
+
+fn commit(temporary: tempfile::TempPath, path: &Path, done: &[String]) -> anyhow::Result<()> {
     temporary
         .persist(path)
-        .map(drop)
         .map_err(|e| e.error)
         .with_context(|| {
             let done = if done.is_empty() {
@@ -319,23 +421,24 @@ fn plain_name(name: &str) -> bool {
         && name != manifest::FILE_NAME
 }
 
-/// Files recorded by the previous build that no build output has now.
-fn unproduced<'a>(previous: &'a [OwnedFile], outputs: &[Output]) -> Vec<&'a OwnedFile> {
+/// Files recorded by the previous build that this build does not produce.
+fn unproduced<'a>(previous: &'a [OwnedFile], names: &[String]) -> Vec<&'a OwnedFile> {
+    let names: std::collections::HashSet<&str> = names.iter().map(String::as_str).collect();
     previous
         .iter()
         .filter(|owned| plain_name(&owned.file))
-        .filter(|owned| !outputs.iter().any(|o| o.file_name == owned.file))
+        .filter(|owned| !names.contains(owned.file.as_str()))
         .collect()
 }
 
 fn remove_unproduced(
     out_dir: &Path,
     previous: &[OwnedFile],
-    outputs: &[Output],
+    names: &[String],
     notes: &mut Vec<String>,
 ) -> Vec<PathBuf> {
     let mut removed = Vec::new();
-    for owned in unproduced(previous, outputs) {
+    for owned in unproduced(previous, names) {
         let path = out_dir.join(&owned.file);
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue; // already gone
@@ -382,28 +485,48 @@ impl std::fmt::Display for Stale {
 /// The outputs whose files are missing or differ, and the files a build
 /// would remove; writes nothing.
 pub fn stale(out_dir: &Path, outputs: &[Output]) -> Vec<Stale> {
-    let mut found: Vec<Stale> = outputs
-        .iter()
-        .filter_map(|output| {
-            let path = out_dir.join(&output.file_name);
-            match std::fs::read(&path) {
-                Ok(existing) if existing == output.bytes => None,
-                Ok(_) => Some(Stale::Differs(path)),
-                Err(_) => Some(Stale::Missing(path)),
-            }
-        })
-        .collect();
-    let previous = std::fs::read(out_dir.join(manifest::FILE_NAME))
-        .ok()
-        .and_then(|bytes| manifest::owned_files(&bytes).ok())
-        .unwrap_or_default();
-    for owned in unproduced(&previous, outputs) {
-        let path = out_dir.join(&owned.file);
-        if path.is_file() {
-            found.push(Stale::Unproduced(path));
+    let mut check = StaleCheck::default();
+    for output in outputs {
+        check.add(out_dir, output);
+    }
+    check.finish(out_dir)
+}
+
+/// [`stale`] one file at a time, so that a build can drop each file's bytes
+/// once compared.
+#[derive(Debug, Default)]
+pub struct StaleCheck {
+    found: Vec<Stale>,
+    names: Vec<String>,
+}
+
+impl StaleCheck {
+    pub fn add(&mut self, out_dir: &Path, output: &Output) {
+        let path = out_dir.join(&output.file_name);
+        self.names.push(output.file_name.clone());
+        if !same_bytes(&path, &output.bytes) {
+            self.found.push(if path.exists() {
+                Stale::Differs(path)
+            } else {
+                Stale::Missing(path)
+            });
         }
     }
-    found
+
+    pub fn finish(self, out_dir: &Path) -> Vec<Stale> {
+        let StaleCheck { mut found, names } = self;
+        let previous = std::fs::read(out_dir.join(manifest::FILE_NAME))
+            .ok()
+            .and_then(|bytes| manifest::owned_files(&bytes).ok())
+            .unwrap_or_default();
+        for owned in unproduced(&previous, &names) {
+            let path = out_dir.join(&owned.file);
+            if path.is_file() {
+                found.push(Stale::Unproduced(path));
+            }
+        }
+        found
+    }
 }
 
 #[cfg(test)]

@@ -10,12 +10,12 @@
 
 use crate::expand::{self, Occurrence};
 use crate::feed::{ALL_FEED_ID, Feed};
-use crate::publish::Output;
-use crate::schedule::model::{ImpactKind, Language, Schedules, Status};
+use crate::schedule::model::{Calendar, ImpactKind, Language, Schedules, Status};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 /// Everything the page and the manifest show.
 #[derive(Debug, Clone)]
@@ -51,8 +51,11 @@ pub struct SiteFeed {
     pub bytes: usize,
     /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
-    /// Every occurrence that ends after `as_of`, in order.
+    /// The first [`NEXT_WINDOWS`] occurrences that end after `as_of`, in
+    /// order.
     pub upcoming: Vec<Upcoming>,
+    /// How many occurrences end after `as_of`.
+    pub upcoming_count: usize,
 }
 
 impl SiteFeed {
@@ -102,26 +105,67 @@ pub struct Affected {
     pub hours: Option<(NaiveDateTime, NaiveDateTime)>,
 }
 
-/// Builds the site from the rendered feeds. `outputs` holds each feed's
-/// file, in the order of `feeds`.
+/// One rendered file as the page and the manifest describe it: what is
+/// kept of it once its bytes are written and dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileRecord {
+    pub file_name: String,
+    pub bytes: usize,
+    /// Lower-case hex SHA-256 of the file's bytes.
+    pub sha256: String,
+}
+
+impl FileRecord {
+    pub fn of(file_name: &str, bytes: &[u8]) -> Self {
+        FileRecord {
+            file_name: file_name.to_owned(),
+            bytes: bytes.len(),
+            sha256: sha256_hex(bytes),
+        }
+    }
+}
+
+/// What the site needs of one rendered feed.
+#[derive(Debug, Clone)]
+pub struct FeedRecord {
+    pub id: String,
+    pub name: String,
+    pub timezone: Tz,
+    pub events: usize,
+    pub file: FileRecord,
+}
+
+impl FeedRecord {
+    pub fn of(feed: &Feed, file: FileRecord) -> Self {
+        FeedRecord {
+            id: feed.id.clone(),
+            name: feed.name.clone(),
+            timezone: feed.timezone,
+            events: feed.events.len(),
+            file,
+        }
+    }
+}
+
+/// How many of a feed's next windows the site lists; the rest are counted.
+pub const NEXT_WINDOWS: usize = 5;
+
+/// Builds the site from the rendered feeds.
 pub fn plan(
     schedules: &Schedules,
-    feeds: &[Feed],
-    outputs: &[Output],
+    feeds: &[FeedRecord],
     base_url: Option<&str>,
     as_of: Option<DateTime<Utc>>,
 ) -> Site {
     let first = schedules.calendars.first();
     let timezone = first.map_or(chrono_tz::UTC, |c| c.timezone);
+    let mut upcoming = upcoming(schedules, as_of);
     let mut site_feeds: Vec<SiteFeed> = feeds
         .iter()
-        .zip(outputs)
-        .map(|(feed, output)| {
+        .map(|feed| {
             let group = schedules.groups().find(|(_, g)| g.id == feed.id);
-            let upcoming = match group {
-                Some((_, group)) => upcoming(schedules, as_of, Some(&group.id)),
-                None => upcoming(schedules, as_of, None),
-            };
+            let key = group.map(|(_, g)| g.id.as_str());
+            let (upcoming, upcoming_count) = upcoming.remove(&key).unwrap_or_default();
             SiteFeed {
                 id: feed.id.clone(),
                 group_name: group.map(|(_, g)| g.name.clone()),
@@ -130,13 +174,14 @@ pub fn plan(
                     Some((_, group)) => group.description.clone(),
                     None => None,
                 },
-                file_name: output.file_name.clone(),
+                file_name: feed.file.file_name.clone(),
                 timezone: feed.timezone,
-                links: base_url.map(|base| links(base, &output.file_name, &feed.name)),
-                events: feed.events.len(),
-                bytes: output.bytes.len(),
-                sha256: sha256_hex(&output.bytes),
+                links: base_url.map(|base| links(base, &feed.file.file_name, &feed.name)),
+                events: feed.events,
+                bytes: feed.file.bytes,
+                sha256: feed.file.sha256.clone(),
                 upcoming,
+                upcoming_count,
             }
         })
         .collect();
@@ -157,76 +202,84 @@ pub fn plan(
     }
 }
 
-/// Occurrences that end after `as_of`, for one group or (`None`) for all.
-fn upcoming(
-    schedules: &Schedules,
+/// For each group (and, under `None`, for all): the first [`NEXT_WINDOWS`]
+/// occurrences that end after `as_of`, in order, and how many there are.
+/// One pass over every occurrence, whatever the number of feeds.
+fn upcoming<'s>(
+    schedules: &'s Schedules,
     as_of: Option<DateTime<Utc>>,
-    group: Option<&str>,
-) -> Vec<Upcoming> {
-    let mut found: Vec<(DateTime<Utc>, Upcoming)> = Vec::new();
+) -> HashMap<Option<&'s str>, (Vec<Upcoming>, usize)> {
+    let mut found: Vec<(DateTime<Utc>, &'s Calendar, Occurrence<'s>)> = Vec::new();
     for calendar in &schedules.calendars {
         for occurrence in expand::calendar_occurrences(calendar) {
             if as_of.is_some_and(|now| occurrence.end_utc() <= now) {
                 continue;
             }
-            let (stops, partly) = match group {
-                Some(group) => {
-                    let Some(impact) = occurrence.window.impact_on(group) else {
-                        continue;
-                    };
-                    let services = |wanted: fn(&ImpactKind) -> bool| {
-                        impact
-                            .services
-                            .iter()
-                            .filter(|s| wanted(&s.kind))
-                            .map(|s| service(&occurrence, s))
-                            .collect::<Vec<_>>()
-                    };
-                    (
-                        services(|k| matches!(k, ImpactKind::Stops)),
-                        services(|k| matches!(k, ImpactKind::Partial { .. })),
-                    )
-                }
-                None => {
-                    let groups = |wanted: fn(&ImpactKind) -> bool| {
-                        occurrence
-                            .window
-                            .impacts
-                            .iter()
-                            .filter(|impact| impact.services.iter().any(|s| wanted(&s.kind)))
-                            .filter_map(|impact| calendar.group(&impact.group))
-                            .map(|g| Affected {
-                                name: g.name.clone(),
-                                unavailable: None,
-                                hours: None,
-                            })
-                            .collect::<Vec<_>>()
-                    };
-                    (
-                        groups(|k| matches!(k, ImpactKind::Stops)),
-                        groups(|k| matches!(k, ImpactKind::Partial { .. })),
-                    )
-                }
-            };
-            let tz = calendar.timezone;
-            found.push((
-                occurrence.start_utc(),
-                Upcoming {
-                    window: occurrence.window.id.clone(),
-                    local_start: occurrence.start,
-                    local_end: occurrence.end,
-                    start: occurrence.start_utc().with_timezone(&tz),
-                    end: occurrence.end_utc().with_timezone(&tz),
-                    status: occurrence.status,
-                    stops,
-                    partly,
-                },
-            ));
+            found.push((occurrence.start_utc(), calendar, occurrence));
         }
     }
     // Calendars are each in order already; merge them by start instant.
-    found.sort_by(|a, b| (a.0, &a.1.window).cmp(&(b.0, &b.1.window)));
-    found.into_iter().map(|(_, upcoming)| upcoming).collect()
+    found.sort_by(|a, b| (a.0, &a.2.window.id).cmp(&(b.0, &b.2.window.id)));
+    let mut lists: HashMap<Option<&'s str>, (Vec<Upcoming>, usize)> = HashMap::new();
+    let mut add = |key: Option<&'s str>, make: &dyn Fn() -> Upcoming| {
+        let (list, count) = lists.entry(key).or_default();
+        *count += 1;
+        if list.len() < NEXT_WINDOWS {
+            list.push(make());
+        }
+    };
+    for (start, calendar, occurrence) in found {
+        let tz = calendar.timezone;
+        let upcoming = |stops, partly| Upcoming {
+            window: occurrence.window.id.clone(),
+            local_start: occurrence.start,
+            local_end: occurrence.end,
+            start: start.with_timezone(&tz),
+            end: occurrence.end_utc().with_timezone(&tz),
+            status: occurrence.status,
+            stops,
+            partly,
+        };
+        // The feed of every group names the groups in which something stops.
+        add(None, &|| {
+            let groups = |wanted: fn(&ImpactKind) -> bool| {
+                occurrence
+                    .window
+                    .impacts
+                    .iter()
+                    .filter(|impact| impact.services.iter().any(|s| wanted(&s.kind)))
+                    .filter_map(|impact| calendar.group(&impact.group))
+                    .map(|g| Affected {
+                        name: g.name.clone(),
+                        unavailable: None,
+                        hours: None,
+                    })
+                    .collect::<Vec<_>>()
+            };
+            upcoming(
+                groups(|k| matches!(k, ImpactKind::Stops)),
+                groups(|k| matches!(k, ImpactKind::Partial { .. })),
+            )
+        });
+        // A group's feed names its services.
+        for impact in &occurrence.window.impacts {
+            add(Some(impact.group.as_str()), &|| {
+                let services = |wanted: fn(&ImpactKind) -> bool| {
+                    impact
+                        .services
+                        .iter()
+                        .filter(|s| wanted(&s.kind))
+                        .map(|s| service(&occurrence, s))
+                        .collect::<Vec<_>>()
+                };
+                upcoming(
+                    services(|k| matches!(k, ImpactKind::Stops)),
+                    services(|k| matches!(k, ImpactKind::Partial { .. })),
+                )
+            });
+        }
+    }
+    lists
 }
 
 fn service(occurrence: &Occurrence, service: &crate::schedule::model::ServiceImpact) -> Affected {

@@ -8,16 +8,15 @@
 //! calendar's language.
 
 use super::{RenderError, SiteFormat};
-use crate::publish::Output;
 use crate::schedule::model::{Language, Status};
-use crate::site::{Affected, Links, Site, SiteFeed, Upcoming};
+use crate::site::{Affected, FileRecord, Links, Site, SiteFeed, Upcoming};
 use askama::Template;
 use chrono::{Datelike, NaiveDateTime};
 
 pub const FILE_NAME: &str = "index.html";
 
 /// How many next windows the page lists per feed; the calendar has them all.
-pub const WINDOWS_SHOWN: usize = 5;
+pub const WINDOWS_SHOWN: usize = crate::site::NEXT_WINDOWS;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Html;
@@ -27,7 +26,7 @@ impl SiteFormat for Html {
         FILE_NAME
     }
 
-    fn render(&self, site: &Site, _earlier: &[Output]) -> Result<Vec<u8>, RenderError> {
+    fn render(&self, site: &Site, _earlier: &[FileRecord]) -> Result<Vec<u8>, RenderError> {
         let words = Words::of(site.language);
         let page = Page {
             lang: match site.language {
@@ -100,7 +99,7 @@ fn feed_view<'a>(words: &'static Words, feed: &'a SiteFeed) -> FeedView<'a> {
         .take(WINDOWS_SHOWN)
         .map(|upcoming| window_view(words, upcoming))
         .collect();
-    let hidden = feed.upcoming.len().saturating_sub(WINDOWS_SHOWN);
+    let hidden = feed.upcoming_count.saturating_sub(windows.len());
     FeedView {
         anchor: format!("feed-{}", feed.id),
         is_all: feed.is_all(),

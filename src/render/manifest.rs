@@ -8,8 +8,7 @@
 //! so no name can add a key or end the document.
 
 use super::{RenderError, SiteFormat};
-use crate::publish::Output;
-use crate::site::{Site, SiteFeed, sha256_hex};
+use crate::site::{FileRecord, Site, SiteFeed};
 use serde::{Deserialize, Serialize};
 
 pub const FILE_NAME: &str = "feeds.json";
@@ -28,7 +27,7 @@ impl SiteFormat for Manifest {
         FILE_NAME
     }
 
-    fn render(&self, site: &Site, earlier: &[Output]) -> Result<Vec<u8>, RenderError> {
+    fn render(&self, site: &Site, earlier: &[FileRecord]) -> Result<Vec<u8>, RenderError> {
         let document = Document {
             generator: GENERATOR,
             format: FORMAT,
@@ -37,9 +36,9 @@ impl SiteFormat for Manifest {
             feeds: site.feeds.iter().map(feed_entry).collect(),
             files: earlier
                 .iter()
-                .map(|output| OwnedFile {
-                    file: output.file_name.clone(),
-                    sha256: sha256_hex(&output.bytes),
+                .map(|file| OwnedFile {
+                    file: file.file_name.clone(),
+                    sha256: file.sha256.clone(),
                 })
                 .collect(),
         };
@@ -146,6 +145,7 @@ pub fn owned_files(bytes: &[u8]) -> Result<Vec<OwnedFile>, RecordError> {
 mod tests {
     use super::*;
     use crate::schedule::model::Language;
+    use crate::site::sha256_hex;
 
     fn site() -> Site {
         Site {
@@ -160,11 +160,7 @@ mod tests {
 
     #[test]
     fn the_record_reads_back_what_was_written() {
-        let earlier = [Output {
-            file_name: "a.ics".into(),
-            bytes: b"x".to_vec(),
-            events: Some(1),
-        }];
+        let earlier = [FileRecord::of("a.ics", b"x")];
         let bytes = Manifest.render(&site(), &earlier).unwrap();
         assert_eq!(
             owned_files(&bytes).unwrap(),

@@ -11,8 +11,7 @@ pub mod vtimezone;
 pub mod wire;
 
 use crate::feed::Feed;
-use crate::publish::Output;
-use crate::site::Site;
+use crate::site::{FileRecord, Site};
 
 /// An output format for one feed.
 pub trait FeedFormat {
@@ -20,6 +19,12 @@ pub trait FeedFormat {
     fn extension(&self) -> &'static str;
     /// The file's bytes; an error means the output would have been invalid.
     fn render(&self, feed: &Feed) -> Result<Vec<u8>, RenderError>;
+    /// [`FeedFormat::render`], taking the feed: a format may drop each event
+    /// once written, so that a feed's plan and its bytes are not both held
+    /// whole.
+    fn render_owned(&self, feed: Feed) -> Result<Vec<u8>, RenderError> {
+        self.render(&feed)
+    }
 }
 
 /// An output built from every feed at once.
@@ -29,7 +34,7 @@ pub trait SiteFormat {
     /// The file's bytes. `earlier` is every file rendered before this one
     /// (the feeds, then the other site outputs), for outputs that describe
     /// the others.
-    fn render(&self, site: &Site, earlier: &[Output]) -> Result<Vec<u8>, RenderError>;
+    fn render(&self, site: &Site, earlier: &[FileRecord]) -> Result<Vec<u8>, RenderError>;
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -12,9 +12,10 @@
 //! * it does not escape the RFC 7986 `NAME` property as TEXT.
 //!
 //! So this module is hand-written rather than delegated to the prescribed
-//! crate: the renderer takes icalendar's output, [`unfold`]s it into logical
-//! content lines, repairs what needs repairing, re-folds with
-//! [`fold_lines`] and finally verifies the bytes with [`check_stream`].
+//! crate: the renderer writes the logical content lines of icalendar's
+//! components itself (escaping TEXT with [`escape_text_into`]), folds each
+//! with [`fold_line_into`] and finally verifies the bytes with
+//! [`check_stream`]. [`unfold`] reads streams back, for tests and checks.
 //! [`forbidden_char`] lets schedule validation reject text that no escaping
 //! can carry safely before it ever reaches the renderer.
 
@@ -40,23 +41,36 @@ const FOLD: &str = "\r\n ";
 /// validation rejects CR through [`forbidden_char`] anyway.
 #[must_use]
 pub fn escape_text(value: &str) -> String {
-    let mut escaped = String::with_capacity(value.len());
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => escaped.push_str(r"\\"),
-            ';' => escaped.push_str(r"\;"),
-            ',' => escaped.push_str(r"\,"),
-            '\n' => escaped.push_str(r"\n"),
-            '\r' => {
-                // Swallow the LF of a CRLF pair so it yields one newline, not two.
-                chars.next_if_eq(&'\n');
-                escaped.push_str(r"\n");
-            }
-            other => escaped.push(other),
-        }
-    }
+    let mut escaped = String::with_capacity(value.len() + 16);
+    escape_text_into(value, &mut escaped);
     escaped
+}
+
+/// [`escape_text`], appending to `out`. The text between the characters to
+/// escape is copied in whole runs, not a character at a time: descriptions
+/// are most of a feed's bytes.
+pub fn escape_text_into(value: &str, out: &mut String) {
+    let mut rest = value;
+    // The characters to escape are ASCII, so a byte search finds them
+    // without decoding the (often Japanese) text in between.
+    let special = |b: &u8| matches!(b, b'\\' | b';' | b',' | b'\n' | b'\r');
+    while let Some(at) = rest.bytes().position(|b| special(&b)) {
+        out.push_str(&rest[..at]);
+        let special = rest.as_bytes()[at];
+        rest = &rest[at + 1..];
+        out.push_str(match special {
+            b'\\' => r"\\",
+            b';' => r"\;",
+            b',' => r"\,",
+            b'\r' => {
+                // Swallow the LF of a CRLF pair so it yields one newline, not two.
+                rest = rest.strip_prefix('\n').unwrap_or(rest);
+                r"\n"
+            }
+            _ => r"\n",
+        });
+    }
+    out.push_str(rest);
 }
 
 /// Inverse of [`escape_text`] (accepts `\N` too). Used by tests and checks.
@@ -227,8 +241,9 @@ pub fn check_stream(stream: &str) -> Result<(), Vec<WireProblem>> {
         return Err(problems);
     }
 
-    // (physical line number where it starts, unfolded text)
-    let mut logical_lines: Vec<(usize, String)> = Vec::new();
+    // One pass, without copying: each logical line's shape is read from its
+    // physical pieces as they come (the stream is a whole feed).
+    let mut logical: Option<ShapeScan> = None;
     let mut last_line = (0, "");
     let mut rest = stream;
     let mut line_number = 0;
@@ -259,21 +274,21 @@ pub fn check_stream(stream: &str) -> Result<(), Vec<WireProblem>> {
         };
         check_physical_line(line_number, content, &mut problems);
 
-        match (content.strip_prefix(' '), logical_lines.last_mut()) {
-            (Some(continuation), Some((_, previous))) => previous.push_str(continuation),
-            _ => logical_lines.push((line_number, content.to_owned())),
+        match (content.strip_prefix(' '), logical.as_mut()) {
+            (Some(continuation), Some(scan)) => scan.feed(continuation),
+            _ => {
+                if let Some(done) = logical.take() {
+                    done.report(&mut problems);
+                }
+                let mut scan = ShapeScan::new(line_number);
+                scan.feed(content);
+                logical = Some(scan);
+            }
         }
         last_line = (line_number, content);
     }
-
-    for (start_line, logical) in &logical_lines {
-        if !logical.is_empty() && !has_content_line_shape(logical) {
-            problems.push(WireProblem::new(
-                *start_line,
-                "content line does not start with a property name followed by ':' or ';' \
-                 (a continuation line missing its leading space?)",
-            ));
-        }
+    if let Some(done) = logical {
+        done.report(&mut problems);
     }
 
     if physical_lines(stream).next() != Some("BEGIN:VCALENDAR") {
@@ -299,6 +314,68 @@ pub fn check_stream(stream: &str) -> Result<(), Vec<WireProblem>> {
     }
 }
 
+/// [`has_content_line_shape`] of a logical line, read from its physical
+/// pieces one after the other, so the line need not be put together.
+#[derive(Debug)]
+struct ShapeScan {
+    /// Physical line number where the logical line starts.
+    start_line: usize,
+    empty: bool,
+    name_len: usize,
+    name_ok: bool,
+    state: Shape,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Shape {
+    /// Still in the name.
+    Name,
+    /// After the name's `;`: a `:` must come.
+    Parameters,
+    /// A `:` came after the name: nothing more to read.
+    Value,
+}
+
+impl ShapeScan {
+    fn new(start_line: usize) -> Self {
+        ShapeScan {
+            start_line,
+            empty: true,
+            name_len: 0,
+            name_ok: true,
+            state: Shape::Name,
+        }
+    }
+
+    fn feed(&mut self, piece: &str) {
+        self.empty &= piece.is_empty();
+        for b in piece.bytes() {
+            match self.state {
+                Shape::Value => return,
+                Shape::Name if b == b':' => self.state = Shape::Value,
+                Shape::Name if b == b';' => self.state = Shape::Parameters,
+                Shape::Name => {
+                    self.name_len += 1;
+                    self.name_ok &= b.is_ascii_alphanumeric() || b == b'-';
+                }
+                Shape::Parameters if b == b':' => self.state = Shape::Value,
+                Shape::Parameters => {}
+            }
+        }
+    }
+
+    fn report(self, problems: &mut Vec<WireProblem>) {
+        let shaped = self.state == Shape::Value && self.name_len > 0 && self.name_ok;
+        if !self.empty && !shaped {
+            problems.push(WireProblem::new(
+                self.start_line,
+                "content line does not start with a property name followed by ':' or ';' \
+                 (a continuation line missing its leading space?)",
+            ));
+        }
+    }
+}
+
 /// The checks that need only one physical line (without its terminator).
 fn check_physical_line(line_number: usize, content: &str, problems: &mut Vec<WireProblem>) {
     if content.len() > MAX_LINE_OCTETS {
@@ -318,6 +395,15 @@ fn check_physical_line(line_number: usize, content: &str, problems: &mut Vec<Wir
             line_number,
             "continuation line starts with HTAB; expected a single space",
         ));
+    }
+    // Every control character is ASCII, so a byte scan finds them all; the
+    // common case, none, is one pass without early exit over at most 75
+    // bytes, which the compiler vectorizes.
+    if !content
+        .bytes()
+        .fold(false, |found, b| found | (b < 0x20) | (b == 0x7F))
+    {
+        return;
     }
     for (offset, c) in content.char_indices() {
         let column = offset + 1;
@@ -342,6 +428,7 @@ fn is_rfc5545_control(c: char) -> bool {
 
 /// Whether a logical line begins like `NAME:` or `NAME;` (RFC 5545 §3.1
 /// `name = iana-token / x-name`, both made of ALPHA, DIGIT and "-").
+#[cfg(test)]
 fn has_content_line_shape(logical: &str) -> bool {
     let Some(name_end) = logical.find([':', ';']) else {
         return false;
@@ -419,6 +506,40 @@ pub fn describe_char(c: char) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// `check_stream` reads a logical line's shape from its physical pieces;
+    /// it must judge as the whole line would be judged, wherever the folds
+    /// fall.
+    #[test]
+    fn the_shape_read_in_pieces_is_the_shape_of_the_whole_line() {
+        let lines = [
+            "DTSTART;TZID=Asia/Tokyo:20200517T020000",
+            "SUMMARY:text",
+            "X-WR-CALNAME:名前",
+            "DESCRIPTION",
+            "NAME;NO-COLON",
+            ":VALUE",
+            "BAD NAME:value",
+            "名前:value",
+            ";X=1:v",
+            "",
+        ];
+        for line in lines {
+            let whole = has_content_line_shape(line);
+            for split in (0..=line.len()).filter(|&i| line.is_char_boundary(i)) {
+                let mut scan = ShapeScan::new(1);
+                scan.feed(&line[..split]);
+                scan.feed(&line[split..]);
+                let mut problems = Vec::new();
+                scan.report(&mut problems);
+                assert_eq!(
+                    problems.is_empty(),
+                    whole || line.is_empty(),
+                    "{line:?} split at {split}"
+                );
+            }
+        }
+    }
 
     fn fold(line: &str) -> String {
         let mut out = String::new();

@@ -25,13 +25,19 @@ pub const MAX_EVENT_OCCURRENCES: usize = 100_000;
 pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 
 /// An error for each window (or feed) whose text would be longer than
-/// [`MAX_TEXT_BYTES`]; the feeds are planned to measure exactly.
+/// [`MAX_TEXT_BYTES`]; the feeds are planned to measure exactly, unless
+/// [`text_bound`] shows no text can come near the limit.
 pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
+    // Planning every feed costs as much as a build's own planning (a fifth
+    // of a large build); the bound settles the usual case without it.
+    if text_bound(schedules) <= MAX_TEXT_BYTES {
+        return Vec::new();
+    }
     let mut errors: Vec<Diagnostic> = Vec::new();
     let mut reported: HashSet<(String, String)> = HashSet::new();
-    for feed in crate::feed::plan(schedules) {
+    for feed in measure(schedules) {
         let file = format!("{}.ics", feed.id);
-        let feed_text = feed.name.len() + feed.description.len();
+        let feed_text = feed.text;
         if feed_text > MAX_TEXT_BYTES {
             let calendar = schedules
                 .calendars
@@ -54,12 +60,8 @@ pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
                 );
             }
         }
-        for event in &feed.events {
-            let length = event.summary.len() + event.description.len();
-            if length <= MAX_TEXT_BYTES {
-                continue;
-            }
-            let Some((calendar, window)) = crate::feed::uid_ids(&event.uid) else {
+        for (uid, length) in &feed.long_events {
+            let Some((calendar, window)) = crate::feed::uid_ids(uid) else {
                 continue;
             };
             let Some(place) = places.window(calendar, window) else {
@@ -85,6 +87,149 @@ pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
         }
     }
     errors
+}
+
+/// What [`check_text`] needs of one planned feed.
+struct Measured {
+    id: String,
+    /// Length of its name and description.
+    text: usize,
+    /// UID and text length of each event over [`MAX_TEXT_BYTES`], in order.
+    long_events: Vec<(String, usize)>,
+}
+
+/// Plans every feed to measure it, in [`crate::feed::plan`]'s order. Feeds
+/// are planned on one thread per core, each dropped once measured.
+fn measure(schedules: &Schedules) -> Vec<Measured> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let count = crate::feed::count(schedules);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, count);
+    let next = AtomicUsize::new(0);
+    let mut measured: Vec<(usize, Measured)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(feed) = crate::feed::plan_nth(schedules, index) else {
+                            return mine;
+                        };
+                        let long_events = feed
+                            .events
+                            .iter()
+                            .map(|e| (e, e.summary.len() + e.description.len()))
+                            .filter(|(_, length)| *length > MAX_TEXT_BYTES)
+                            .map(|(e, length)| (e.uid.clone(), length))
+                            .collect();
+                        let text = feed.name.len() + feed.description.len();
+                        mine.push((
+                            index,
+                            Measured {
+                                id: feed.id,
+                                text,
+                                long_events,
+                            },
+                        ));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    measured.sort_by_key(|(index, _)| *index);
+    measured.into_iter().map(|(_, feed)| feed).collect()
+}
+
+/// What the words maintcal adds around one service, one partial outage,
+/// one service's own hours, one group, or one event may take at most
+/// (bullets, headings, status, separators, times, zone name, in either
+/// language), with room to spare: the longest heading is 32 bytes.
+const WORDS_PER_SERVICE: usize = 8;
+const WORDS_PER_PARTIAL: usize = 48;
+const WORDS_PER_HOURS: usize = 24;
+const WORDS_PER_GROUP: usize = 160;
+const WORDS_PER_EVENT: usize = 1024;
+
+/// An upper bound on the text of any one event or feed (summary and
+/// description, or name and description) the schedules give: everything
+/// that can go into one, added up, each with room for the words around it.
+/// An event names at most every group its window affects, each with all its
+/// services, notes and description, and the window's, its changes' and the
+/// calendar's notes, contact and URL.
+pub fn text_bound(schedules: &Schedules) -> usize {
+    let names: usize = schedules
+        .calendars
+        .iter()
+        .map(|c| c.name.len() + c.description.as_ref().map_or(0, String::len) + 8)
+        .sum();
+    let mut bound = 0;
+    for calendar in &schedules.calendars {
+        let lengths = |texts: &[String]| -> usize { texts.iter().map(|t| t.len() + 8).sum() };
+        let group = |id: &str| calendar.group(id);
+        let longest_group = calendar
+            .groups
+            .iter()
+            .map(|g| g.name.len() + g.description.as_ref().map_or(0, String::len))
+            .max()
+            .unwrap_or(0);
+        // A feed's description may repeat its name.
+        bound = bound.max(2 * (names + longest_group) + WORDS_PER_GROUP);
+        let common = lengths(&calendar.notes)
+            + calendar.contact.as_ref().map_or(0, String::len)
+            + calendar.url.as_ref().map_or(0, String::len)
+            + calendar.title.len()
+            + calendar.name.len()
+            + WORDS_PER_EVENT;
+        for window in &calendar.windows {
+            let changes = match &window.timing {
+                Timing::Monthly(rule) => rule.changes.iter().map(|c| lengths(&c.notes)).max(),
+                Timing::Once { .. } => None,
+            };
+            let groups: usize = window
+                .impacts
+                .iter()
+                .map(|impact| {
+                    let services: usize = impact
+                        .services
+                        .iter()
+                        .map(|service| {
+                            let unavailable = match &service.kind {
+                                super::model::ImpactKind::Partial { unavailable } => {
+                                    unavailable.len() + WORDS_PER_PARTIAL
+                                }
+                                _ => 0,
+                            };
+                            let hours = service.hours.map_or(0, |_| WORDS_PER_HOURS);
+                            // A note's lines each get a line break and an
+                            // indent (4 bytes), and there are at most as
+                            // many lines as bytes.
+                            let note = service.note.as_ref().map_or(0, |n| 5 * n.len() + 8);
+                            service.service.len() + unavailable + hours + note + WORDS_PER_SERVICE
+                        })
+                        .sum();
+                    let (name, description) = group(&impact.group).map_or((0, 0), |g| {
+                        (g.name.len(), g.description.as_ref().map_or(0, String::len))
+                    });
+                    name + description + services + lengths(&impact.notes) + WORDS_PER_GROUP
+                })
+                .sum();
+            let own = window.title.as_ref().map_or(0, String::len)
+                + lengths(&window.notes)
+                + changes.unwrap_or(0);
+            bound = bound.max(common + own + groups);
+        }
+    }
+    bound
 }
 
 /// How many event occurrences a window puts into the group feeds.
@@ -332,4 +477,83 @@ fn span_text((start, end): (NaiveDateTime, NaiveDateTime)) -> String {
         end.format("%Y-%m-%d %H:%M").to_string()
     };
     format!("{}–{end}", start.format("%Y-%m-%d %H:%M"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The longest event text and feed text the planned feeds really have.
+    fn longest(schedules: &Schedules) -> usize {
+        crate::feed::plans(schedules)
+            .flat_map(|feed| {
+                let own = feed.name.len() + feed.description.len();
+                let events: Vec<usize> = feed
+                    .events
+                    .iter()
+                    .map(|e| e.summary.len() + e.description.len())
+                    .collect();
+                events.into_iter().chain([own])
+            })
+            .max()
+            .unwrap_or(0)
+    }
+
+    fn loaded(text: &str) -> Schedules {
+        crate::schedule::load_files(vec![("s.toml".into(), text.to_owned())])
+            .unwrap()
+            .schedules
+    }
+
+    /// `check_text` skips planning when the bound is under the limit, so
+    /// the bound must never be under the real length.
+    #[test]
+    fn the_text_bound_is_never_below_the_longest_text() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        for dir in [
+            format!("{root}/schedules"),
+            format!("{root}/tests/cases/features/schedules"),
+            format!("{root}/tests/cases/escaping/schedules"),
+            format!("{root}/tests/cases/horizon/schedules"),
+        ] {
+            let schedules = crate::schedule::load_dir(std::path::Path::new(&dir))
+                .unwrap()
+                .schedules;
+            let (bound, longest) = (text_bound(&schedules), longest(&schedules));
+            assert!(bound >= longest, "{dir}: {bound} < {longest}");
+        }
+        // Text made of what costs the most around it: notes of empty lines,
+        // one-character names, long names with no description.
+        let name = "n".repeat(20_000);
+        let text = format!(
+            r#"
+[calendar]
+id = "c"
+name = "{name}"
+timezone = "America/New_York"
+language = "en"
+notes = ["x", "y"]
+
+[groups.g]
+name = "g"
+services = ["a", "b"]
+
+[windows.w]
+date = 2021-03-14
+start = 01:00
+end = 03:00
+status = "tentative"
+revised = 2021-03-01T00:00:00Z
+notes = ["z"]
+
+[windows.w.impact.g]
+stops = [{{ service = "a", note = "\n\n\n\n\n\n\n\n", start = 01:30, end = 02:30 }}]
+partly = [{{ service = "b", unavailable = "u" }}]
+notes = ["q"]
+"#
+        );
+        let schedules = loaded(&text);
+        let (bound, longest) = (text_bound(&schedules), longest(&schedules));
+        assert!(bound >= longest, "{bound} < {longest}");
+    }
 }

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Every calendar found in the schedules folder, in file-name order.
 #[derive(Debug, Clone)]
@@ -106,13 +107,18 @@ pub struct Window {
     pub notes: Vec<String>,
     pub revised: DateTime<Utc>,
     pub revision: u32,
-    /// One entry per affected group, in the calendar's group order.
-    pub impacts: Vec<GroupImpact>,
+    /// One entry per affected group, in the calendar's group order. Shared,
+    /// not copied, with the windows that reuse it (`same_impact_as`): a
+    /// large schedule reuses a list of hundreds of groups in many windows.
+    pub impacts: Vec<Arc<GroupImpact>>,
 }
 
 impl Window {
     pub fn impact_on(&self, group_id: &str) -> Option<&GroupImpact> {
-        self.impacts.iter().find(|impact| impact.group == group_id)
+        self.impacts
+            .iter()
+            .find(|impact| impact.group == group_id)
+            .map(AsRef::as_ref)
     }
 }
 

@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use indexmap::IndexMap;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 use toml::Spanned;
 
 /// The parsed sections of one file, each already deserialized on its own so
@@ -256,7 +257,7 @@ impl Validator {
         groups: &[Group],
     ) -> Vec<Window> {
         // Own impacts first, so that `same_impact_as` can refer to any window.
-        let own_impacts: IndexMap<String, Vec<GroupImpact>> = sources
+        let own_impacts: IndexMap<String, Vec<Arc<GroupImpact>>> = sources
             .iter()
             .map(|(key, window)| (key.get_ref().clone(), self.impacts(&window.impact, groups)))
             .collect();
@@ -316,10 +317,10 @@ impl Validator {
         &mut self,
         base: &Spanned<String>,
         sources: &[(Spanned<String>, WindowSource)],
-        own_impacts: &IndexMap<String, Vec<GroupImpact>>,
-        overrides: Vec<GroupImpact>,
+        own_impacts: &IndexMap<String, Vec<Arc<GroupImpact>>>,
+        overrides: Vec<Arc<GroupImpact>>,
         groups: &[Group],
-    ) -> Vec<GroupImpact> {
+    ) -> Vec<Arc<GroupImpact>> {
         let base_id = base.get_ref();
         let Some((_, base_source)) = sources.iter().find(|(key, _)| key.get_ref() == base_id)
         else {
@@ -349,7 +350,7 @@ impl Validator {
         let base_impacts = own_impacts.get(base_id).cloned().unwrap_or_default();
         // Keep the calendar's group order: take each group's entry from the
         // overrides when there is one, from the base window otherwise.
-        let mut by_group: HashMap<&str, &GroupImpact> = HashMap::new();
+        let mut by_group: HashMap<&str, &Arc<GroupImpact>> = HashMap::new();
         for impact in base_impacts.iter().chain(overrides.iter()) {
             by_group.insert(impact.group.as_str(), impact);
         }
@@ -358,7 +359,7 @@ impl Validator {
             .filter_map(|group| {
                 by_group
                     .get(group.id.as_str())
-                    .map(|impact| (*impact).clone())
+                    .map(|impact| Arc::clone(impact))
             })
             .collect()
     }
@@ -367,7 +368,7 @@ impl Validator {
         &mut self,
         sources: &IndexMap<Spanned<String>, ImpactSource>,
         groups: &[Group],
-    ) -> Vec<GroupImpact> {
+    ) -> Vec<Arc<GroupImpact>> {
         let mut impacts = Vec::new();
         // By id, so that a window naming thousands of groups stays linear.
         let index: HashMap<&str, usize> = groups
@@ -502,11 +503,11 @@ impl Validator {
                     "list services under stops, partly or runs",
                 );
             }
-            impacts.push(GroupImpact {
+            impacts.push(Arc::new(GroupImpact {
                 group: group.id.clone(),
                 services,
                 notes,
-            });
+            }));
         }
         // The calendar's group order, whatever order the window names them in.
         impacts.sort_by_key(|impact| index.get(impact.group.as_str()).copied());
@@ -514,7 +515,12 @@ impl Validator {
     }
 
     /// Sub-ranges must lie inside the window; one equal to the window is the window.
-    fn check_sub_ranges(&mut self, key: &Spanned<String>, impacts: &[GroupImpact], hours: Hours) {
+    fn check_sub_ranges(
+        &mut self,
+        key: &Spanned<String>,
+        impacts: &[Arc<GroupImpact>],
+        hours: Hours,
+    ) {
         for impact in impacts {
             for service in &impact.services {
                 if let Some(range) = service.hours
@@ -700,7 +706,7 @@ impl Validator {
         status: Status,
         revised: DateTime<Utc>,
         revision: u32,
-        impacts: &[GroupImpact],
+        impacts: &[Arc<GroupImpact>],
     ) -> Vec<OccurrenceChange> {
         let dates: BTreeSet<NaiveDate> = rule.rule_dates().into_iter().collect();
         let mut changes = Vec::new();
