@@ -131,14 +131,6 @@ fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> an
 /// Google Calendar refuses to subscribe to feeds larger than about 1 MB.
 pub const GOOGLE_SIZE_LIMIT: usize = 1_000_000;
 
-/// A warning for each feed that Google Calendar would refuse.
-pub fn size_warnings(out_dir: &Path, outputs: &[Output]) -> Vec<String> {
-    outputs
-        .iter()
-        .filter_map(|output| size_warning(out_dir, output))
-        .collect()
-}
-
 /// The warning for `output` if it is a feed Google Calendar would refuse.
 pub fn size_warning(out_dir: &Path, output: &Output) -> Option<String> {
     (output.events.is_some() && output.bytes.len() > GOOGLE_SIZE_LIMIT).then(|| {
@@ -335,14 +327,14 @@ mod tests {
             bytes: vec![b'x'; size],
             events,
         };
-        let warnings = size_warnings(
-            Path::new("out"),
-            &[
-                output("small.ics", GOOGLE_SIZE_LIMIT, Some(1)),
-                output("big.ics", GOOGLE_SIZE_LIMIT + 1, Some(1)),
-                output("index.html", GOOGLE_SIZE_LIMIT + 1, None),
-            ],
-        );
+        let warnings: Vec<String> = [
+            output("small.ics", GOOGLE_SIZE_LIMIT, Some(1)),
+            output("big.ics", GOOGLE_SIZE_LIMIT + 1, Some(1)),
+            output("index.html", GOOGLE_SIZE_LIMIT + 1, None),
+        ]
+        .iter()
+        .filter_map(|output| size_warning(Path::new("out"), output))
+        .collect();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
             warnings[0].starts_with("out/big.ics is 1000001 bytes"),
