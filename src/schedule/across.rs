@@ -400,10 +400,7 @@ pub fn overlaps(calendars: &[Calendar], places: &Places) -> Vec<Diagnostic> {
             } else {
                 format!("window `{later}` overlaps window `{earlier}`")
             };
-            let more = match count {
-                1 => String::new(),
-                n => format!(" (and {} more time(s))", n - 1),
-            };
+            let more = and_more(count, "time(s)");
             warnings.push(
                 Diagnostic::warning(
                     place.file,
@@ -444,10 +441,7 @@ pub fn vanished(calendars: &[Calendar], places: &Places) -> Vec<Diagnostic> {
             else {
                 continue;
             };
-            let more = match missing.len() {
-                1 => String::new(),
-                n => format!(" (and {} more date(s))", n - 1),
-            };
+            let more = and_more(missing.len(), "date(s)");
             warnings.push(
                 Diagnostic::warning(
                     place.file,
@@ -468,6 +462,14 @@ pub fn vanished(calendars: &[Calendar], places: &Places) -> Vec<Diagnostic> {
         }
     }
     warnings
+}
+
+/// " (and 2 more date(s))" after the first of `count` findings; nothing for one.
+fn and_more(count: usize, what: &str) -> String {
+    match count {
+        0 | 1 => String::new(),
+        n => format!(" (and {} more {what})", n - 1),
+    }
 }
 
 fn span_text((start, end): (NaiveDateTime, NaiveDateTime)) -> String {
