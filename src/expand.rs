@@ -197,17 +197,14 @@ pub fn span_instants(
 }
 
 /// The instant the clocks resume after the gap that `local` falls in: the
-/// first local minute after it that exists.
+/// first local time after it that exists, as the zone's transitions say.
 fn resumes(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    let mut probe = local;
-    // No gap is longer than a day (Pacific/Apia skipped 2011-12-30).
-    for _ in 0..=(25 * 60) {
-        probe += Duration::minutes(1);
-        if let LocalResult::Single(time) = tz.from_local_datetime(&probe) {
-            return time.with_timezone(&Utc);
-        }
+    match chrono_tz::GapInfo::new(&local, &tz).and_then(|gap| gap.end) {
+        Some(end) => end.with_timezone(&Utc),
+        // Not in a gap, or one the zone's data does not close: as RFC 5545
+        // reads it.
+        None => to_utc(tz, local),
     }
-    to_utc(tz, local)
 }
 
 /// How a time is best written in a feed so that every client reads the
