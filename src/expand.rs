@@ -7,7 +7,8 @@
 //! `list` shows is what calendar clients compute from the feeds.
 
 use crate::schedule::model::{
-    Calendar, GroupImpact, Hours, OccurrenceChange, ServiceImpact, Status, SubRange, Timing, Window,
+    Calendar, GroupImpact, Hours, OccurrenceChange, Schedules, ServiceImpact, Status, SubRange,
+    Timing, Window,
 };
 use crate::schedule::validate::{minutes_into, window_minutes};
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
@@ -104,17 +105,73 @@ pub fn occurrences<'a>(calendar: &'a Calendar, window: &'a Window) -> Vec<Occurr
     }
 }
 
-/// Every occurrence of every window of a calendar, by start instant.
-pub fn calendar_occurrences(calendar: &Calendar) -> Vec<Occurrence<'_>> {
-    let mut all: Vec<Occurrence> = calendar
-        .windows
-        .iter()
-        .flat_map(|window| occurrences(calendar, window))
-        .collect();
-    all.sort_by(|a, b| {
-        (a.start_utc(), &a.window.id, a.rule_date).cmp(&(b.start_utc(), &b.window.id, b.rule_date))
-    });
-    all
+/// Every window's occurrences, expanded once per build: later stages
+/// (horizon, feeds, the site, `list`) read this table instead of expanding
+/// a window again each time they need it.
+#[derive(Debug)]
+pub struct Expanded<'s> {
+    pub schedules: &'s Schedules,
+    /// One per calendar, in the schedules' order.
+    pub calendars: Vec<CalendarOccurrences<'s>>,
+    /// How many feeds were planned from this table (see `feed::plan_nth`).
+    #[cfg(test)]
+    pub(crate) feeds_planned: std::sync::atomic::AtomicUsize,
+}
+
+/// One calendar's windows with their occurrences, in declaration order.
+#[derive(Debug)]
+pub struct CalendarOccurrences<'s> {
+    pub calendar: &'s Calendar,
+    /// The windows still in the table ([`crate::horizon::trim`] drops some).
+    pub windows: Vec<WindowOccurrences<'s>>,
+}
+
+/// One window and every occurrence of it, in rule order.
+#[derive(Debug)]
+pub struct WindowOccurrences<'s> {
+    pub window: &'s Window,
+    pub occurrences: Vec<Occurrence<'s>>,
+}
+
+impl<'s> Expanded<'s> {
+    /// Expands every window of every calendar.
+    pub fn new(schedules: &'s Schedules) -> Self {
+        let calendars = schedules
+            .calendars
+            .iter()
+            .map(|calendar| CalendarOccurrences {
+                calendar,
+                windows: calendar
+                    .windows
+                    .iter()
+                    .map(|window| WindowOccurrences {
+                        window,
+                        occurrences: occurrences(calendar, window),
+                    })
+                    .collect(),
+            })
+            .collect();
+        Expanded {
+            schedules,
+            calendars,
+            #[cfg(test)]
+            feeds_planned: Default::default(),
+        }
+    }
+}
+
+impl<'s> CalendarOccurrences<'s> {
+    /// Every occurrence of the calendar's windows, by start instant (then
+    /// window id and rule date, so the order is total).
+    pub fn by_start(&self) -> Vec<&Occurrence<'s>> {
+        let mut all: Vec<&Occurrence<'s>> = self
+            .windows
+            .iter()
+            .flat_map(|window| &window.occurrences)
+            .collect();
+        all.sort_by_cached_key(|o| (o.start_utc(), o.window.id.as_str(), o.rule_date));
+        all
+    }
 }
 
 /// The services of one group that share a time range: one calendar event.

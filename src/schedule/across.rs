@@ -102,7 +102,8 @@ struct Measured {
 /// are planned on one thread per core, each dropped once measured.
 fn measure(schedules: &Schedules) -> Vec<Measured> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let count = crate::feed::count(schedules);
+    let expanded = crate::expand::Expanded::new(schedules);
+    let count = crate::feed::count(&expanded);
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .clamp(1, count);
@@ -114,7 +115,7 @@ fn measure(schedules: &Schedules) -> Vec<Measured> {
                     let mut mine = Vec::new();
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(feed) = crate::feed::plan_nth(schedules, index) else {
+                        let Some(feed) = crate::feed::plan_nth(&expanded, index) else {
                             return mine;
                         };
                         let long_events = feed
@@ -487,7 +488,7 @@ mod tests {
 
     /// The longest event text and feed text the planned feeds really have.
     fn longest(schedules: &Schedules) -> usize {
-        crate::feed::plans(schedules)
+        crate::feed::plans(&crate::expand::Expanded::new(schedules))
             .flat_map(|feed| {
                 let own = feed.name.len() + feed.description.len();
                 let events: Vec<usize> = feed
