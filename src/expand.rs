@@ -113,8 +113,8 @@ pub struct Expanded<'s> {
     pub schedules: &'s Schedules,
     /// One per calendar, in the schedules' order.
     pub calendars: Vec<CalendarOccurrences<'s>>,
-    /// How many feeds were planned from this table (see `feed::plan_nth`).
-    #[cfg(test)]
+    /// How many feeds were planned from this table (`feed::plan_nth`
+    /// counts them), so that a test can tell a build plans each feed once.
     pub(crate) feeds_planned: std::sync::atomic::AtomicUsize,
 }
 
@@ -154,7 +154,6 @@ impl<'s> Expanded<'s> {
         Expanded {
             schedules,
             calendars,
-            #[cfg(test)]
             feeds_planned: Default::default(),
         }
     }

@@ -108,7 +108,6 @@ pub fn count(expanded: &Expanded) -> usize {
 /// The feed at `index` in [`plan`]'s order, planned on its own, so that
 /// feeds can be planned on several threads.
 pub fn plan_nth(expanded: &Expanded, index: usize) -> Option<Feed> {
-    #[cfg(test)]
     expanded
         .feeds_planned
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
