@@ -12,8 +12,8 @@
 //! - the subscribe page and the manifest call "next" the windows that end
 //!   after it.
 //!
-//! `build` and `list` both read the trimmed table of occurrences, so what `list` prints
-//! is still exactly what the feeds hold.
+//! `build` and `list` both read the trimmed table of occurrences, so what
+//! `list` prints is still exactly what the feeds hold.
 
 use crate::expand::{Expanded, to_utc};
 use crate::schedule::model::{Schedules, Timing};

@@ -5,8 +5,8 @@
 //! the calendar's language, so every output format says the same thing.
 //!
 //! Feeds are planned from the table of occurrences ([`Expanded`]) that the
-//! build expands once; [`part`] turns one window's slot into events,
-//! [`text`] writes their words.
+//! build expands once; `part` turns one window's slot into events, `text`
+//! writes their words.
 
 mod part;
 mod text;
@@ -272,7 +272,7 @@ fn all_feed(expanded: &Expanded) -> Feed {
     }
 }
 
-/// The calendar and window ids in a UID that [`Part::uid`] made:
+/// The calendar and window ids in a UID that `Part::uid` made:
 /// `<window>.<group>[.<HHMM-HHMM>]@<calendar>.maintcal`. Ids are slugs
 /// without dots or `@`, so the split is exact.
 pub fn uid_ids(uid: &str) -> Option<(&str, &str)> {
