@@ -74,6 +74,11 @@ pub fn local_span(date: NaiveDate, hours: Hours) -> (NaiveDateTime, NaiveDateTim
 
 /// Every occurrence of one window, skips left out, changes applied, in rule order.
 pub fn occurrences<'a>(calendar: &'a Calendar, window: &'a Window) -> Vec<Occurrence<'a>> {
+    expand_window(calendar, window).occurrences
+}
+
+/// One window's occurrences, and the first and last dates its rule gives.
+fn expand_window<'a>(calendar: &'a Calendar, window: &'a Window) -> WindowOccurrences<'a> {
     let occurrence = |rule_date, date, hours, status, change| {
         let (start, end) = local_span(date, hours);
         Occurrence {
@@ -88,20 +93,34 @@ pub fn occurrences<'a>(calendar: &'a Calendar, window: &'a Window) -> Vec<Occurr
         }
     };
     match &window.timing {
-        Timing::Once { date } => vec![occurrence(*date, *date, window.hours, window.status, None)],
-        Timing::Monthly(rule) => rule
-            .rule_dates()
-            .into_iter()
-            .filter(|date| !rule.skips.contains(date))
-            .map(
-                |date| match rule.changes.iter().find(|change| change.rule_date == date) {
-                    Some(change) => {
-                        occurrence(date, change.date, change.hours, change.status, Some(change))
-                    }
-                    None => occurrence(date, date, window.hours, window.status, None),
-                },
-            )
-            .collect(),
+        Timing::Once { date } => WindowOccurrences {
+            window,
+            rule_span: None,
+            occurrences: vec![occurrence(*date, *date, window.hours, window.status, None)],
+        },
+        Timing::Monthly(rule) => {
+            let rule_dates = rule.rule_dates();
+            let occurrences = rule_dates
+                .iter()
+                .filter(|date| !rule.skips.contains(date))
+                .map(
+                    |&date| match rule.changes.iter().find(|change| change.rule_date == date) {
+                        Some(change) => {
+                            occurrence(date, change.date, change.hours, change.status, Some(change))
+                        }
+                        None => occurrence(date, date, window.hours, window.status, None),
+                    },
+                )
+                .collect();
+            WindowOccurrences {
+                window,
+                rule_span: rule_dates
+                    .first()
+                    .zip(rule_dates.last())
+                    .map(|(a, b)| (*a, *b)),
+                occurrences,
+            }
+        }
     }
 }
 
@@ -130,6 +149,10 @@ pub struct CalendarOccurrences<'s> {
 #[derive(Debug)]
 pub struct WindowOccurrences<'s> {
     pub window: &'s Window,
+    /// For a recurring window, the first and last dates its rule gives,
+    /// skipped ones included (a series' DTSTART and UNTIL); `None` for a
+    /// one-off window or a rule that gives no date.
+    pub rule_span: Option<(NaiveDate, NaiveDate)>,
     pub occurrences: Vec<Occurrence<'s>>,
 }
 
@@ -144,10 +167,7 @@ impl<'s> Expanded<'s> {
                 windows: calendar
                     .windows
                     .iter()
-                    .map(|window| WindowOccurrences {
-                        window,
-                        occurrences: occurrences(calendar, window),
-                    })
+                    .map(|window| expand_window(calendar, window))
                     .collect(),
             })
             .collect();

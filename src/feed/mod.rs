@@ -140,7 +140,7 @@ fn group_feed(expanded: &CalendarOccurrences, group: &Group) -> Feed {
             let part = Part {
                 calendar,
                 window: window.window,
-                occurrences: &window.occurrences,
+                expanded: window,
                 group_id: &group.id,
                 range: slot.range,
             };
@@ -222,7 +222,7 @@ fn all_feed(expanded: &Expanded) -> Feed {
                 let part = Part {
                     calendar,
                     window,
-                    occurrences: &window_occurrences.occurrences,
+                    expanded: window_occurrences,
                     group_id: ALL_FEED_ID,
                     range,
                 };

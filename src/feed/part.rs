@@ -3,7 +3,7 @@
 //! with overrides for the occurrences a client would get wrong.
 
 use super::{FeedEvent, Recurrence};
-use crate::expand::{self, Occurrence, to_utc};
+use crate::expand::{self, Occurrence, WindowOccurrences, to_utc};
 use crate::render::wire::weekday_code;
 use crate::schedule::model::{Calendar, RecurrenceEnd, SubRange, Timing, Window};
 use crate::schedule::validate::minutes_into;
@@ -13,8 +13,8 @@ use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 pub(super) struct Part<'a> {
     pub calendar: &'a Calendar,
     pub window: &'a Window,
-    /// The window's occurrences, from the build's table.
-    pub occurrences: &'a [Occurrence<'a>],
+    /// The window's occurrences and rule dates, from the build's table.
+    pub expanded: &'a WindowOccurrences<'a>,
     pub group_id: &'a str,
     pub range: Option<SubRange>,
 }
@@ -65,7 +65,7 @@ impl Part<'_> {
 
     pub(super) fn events(&self, opaque: bool, compose: &Compose) -> Vec<FeedEvent> {
         let tz = self.calendar.timezone;
-        let occurrences = self.occurrences;
+        let occurrences = &self.expanded.occurrences;
         // The event of one occurrence, with the given instants.
         let event_at = |occurrence: &Occurrence, instants: (DateTime<Utc>, DateTime<Utc>)| {
             let times = occurrence.slot_times(self.range);
@@ -105,8 +105,7 @@ impl Part<'_> {
         // The series: DTSTART is the first date the rule gives, with the
         // window's own hours, whether or not that date is skipped or changed
         // (EXDATE and RECURRENCE-ID then take care of it).
-        let rule_dates = rule.rule_dates();
-        let (Some(&first_date), Some(&last_date)) = (rule_dates.first(), rule_dates.last()) else {
+        let Some((first_date, last_date)) = self.expanded.rule_span else {
             return Vec::new();
         };
         if self.starts_after_rule_date(first_date) {
