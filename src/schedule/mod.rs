@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod model;
 mod places;
 pub mod source;
+pub mod text_limit;
 pub mod validate;
 
 use diagnostic::{Diagnostic, FileId, Severity, SourceFiles};
@@ -244,7 +245,7 @@ pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Loaded, ScheduleErro
         match across::check_size(&schedules.calendars, &places) {
             Some(too_big) => diagnostics.push(too_big),
             None => {
-                diagnostics.extend(across::check_text(&schedules, &places));
+                diagnostics.extend(text_limit::check_text(&schedules, &places));
                 diagnostics.extend(across::overlaps(&schedules.calendars, &places));
                 diagnostics.extend(across::vanished(&schedules.calendars, &places));
             }
