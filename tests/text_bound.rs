@@ -131,3 +131,43 @@ status = "tentative"
         assert_bounds_hold(&loaded.schedules, &format!("{language} {status}"));
     }
 }
+
+#[test]
+fn bounds_hold_where_the_words_around_each_service_and_group_add_up() {
+    // 200 groups of two partly stopped services, each with its own hours
+    // and a note, in Japanese (the longer words): the words per service and
+    // per group are counted hundreds of times in the all feed's event, so a
+    // bound one byte short for any of them falls below it. (One-line notes:
+    // the line break of a longer one is counted in its length, yet the
+    // feed writes its own instead, which would hide a byte.)
+    let mut text = r#"
+[calendar]
+id = "c"
+name = "c"
+timezone = "Asia/Tokyo"
+
+[windows.w]
+date = 2021-03-20
+start = 22:00
+end = 04:00
+ends_next_day = true
+status = "tentative"
+revised = 2021-03-01T00:00:00Z
+"#
+    .to_owned();
+    for i in 0..200 {
+        text.push_str(&format!(
+            "[windows.w.impact.g{i}]\n\
+             partly = [{{ service = \"a\", unavailable = \"u\", note = \"x\", start = 23:00, end = 01:00 }},\n\
+             {{ service = \"b\", unavailable = \"u\", note = \"x\", start = 23:00, end = 01:00 }}]\n\
+             notes = [\"q\"]\n"
+        ));
+    }
+    for i in 0..200 {
+        text.push_str(&format!(
+            "[groups.g{i}]\nname = \"g\"\nservices = [\"a\", \"b\"]\n"
+        ));
+    }
+    let loaded = load_files(vec![("s.toml".into(), text)]).unwrap();
+    assert_bounds_hold(&loaded.schedules, "200 groups");
+}

@@ -27,32 +27,38 @@ pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 /// it, so no group has it.
 const ALL_FEED: &str = "all";
 
-// What the words maintcal adds may take at most, in either language, each
-// with room to spare over today's longest (in brackets).
+// What the words maintcal adds may take at most, in either language. The
+// words around each service and group are counted exactly, as `feed.rs`
+// writes them today: a window may list thousands of services, and a margin
+// per service would reject events far under the limit (the generated large
+// workload has all-feed events of 61 KB). The words said once per event
+// keep room to spare. `tests/text_bound.rs` fails if the planner's words
+// outgrow these.
 
 /// A summary's own words: status (12), separators (4), whether it stops
 /// (12), and the time range with its next-day mark (16).
 const SUMMARY_WORDS: usize = 64;
-/// The three headings of a slot ("一部停止するサービス:\n", 32 each).
-const HEADINGS: usize = 3 * 48;
-/// Around one service: bullet and line break (4).
-const PER_SERVICE: usize = 8;
-/// Around a partial outage's "unavailable" text (32).
-const PER_PARTIAL: usize = 48;
-/// A service's own hours (" 03:00–05:00", 14).
-const PER_HOURS: usize = 24;
-/// Around each line of a service's note (line break and indent, 4).
-const PER_NOTE_LINE: usize = 8;
-/// Around one note of a group, window or calendar (bullet and line break, 4).
-const PER_NOTE: usize = 8;
-/// Around a group in the all feed's description ("◆" and line breaks, 5).
-const PER_GROUP: usize = 16;
+/// One heading of a slot, for each kind of impact it lists (the longest is
+/// "一部停止するサービス:\n").
+const HEADING: usize = 32;
+/// Around one service: bullet and line break ("・", "\n").
+const PER_SERVICE: usize = 4;
+/// Around a partial outage's "unavailable" text ("（利用できない機能: ", "）").
+const PER_PARTIAL: usize = 32;
+/// A service's own hours (" 03:00–05:00").
+const PER_HOURS: usize = 14;
+/// Around each line of a service's note (line break and indent "\n　").
+const PER_NOTE_LINE: usize = 4;
+/// Around one note of a group, window or calendar (bullet and line break).
+const PER_NOTE: usize = 4;
+/// Around a group in the all feed's description ("\n◆", "\n").
+const PER_GROUP: usize = 5;
 /// The rest of a description, besides the zone's name: the hours line (29),
 /// the notes heading (9), the contact's heading (22), and the line breaks
 /// around the group's description and the URL (4).
 const COMMON_WORDS: usize = 128;
 /// Between a calendar's and a group's name in a feed name (" – ", 5), or
-/// between calendars' names in the all feed's (" / ", 3).
+/// after each calendar's name in the all feed's (" / ", 3).
 const FEED_NAME_WORDS: usize = 16;
 
 /// An upper bound on the text of this window's events in each feed it
@@ -174,7 +180,8 @@ pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
 }
 
 /// Everything one group's slot can list: every service of the impact (a
-/// slot lists some of them, each once), and the impact's notes.
+/// slot lists some of them, each once) under the headings of their kinds,
+/// and the impact's notes.
 fn slot_bound(impact: &GroupImpact) -> usize {
     let services: usize = impact
         .services
@@ -191,7 +198,11 @@ fn slot_bound(impact: &GroupImpact) -> usize {
             PER_SERVICE + service.service.len() + unavailable + hours + note
         })
         .sum();
-    HEADINGS + services + notes_bound(&impact.notes)
+    let kinds = ["stops", "partial", "runs"]
+        .into_iter()
+        .filter(|kind| impact.services.iter().any(|s| s.kind.keyword() == *kind))
+        .count();
+    HEADING * kinds + services + notes_bound(&impact.notes)
 }
 
 /// What every event of the window says besides its groups: its hours and
