@@ -16,8 +16,9 @@
 //! components itself (escaping TEXT with [`escape_text_into`]), folds each
 //! with [`fold_line_into`] and finally verifies the bytes with
 //! [`check_stream`]. [`unfold`] reads streams back, for tests and checks.
-//! [`forbidden_char`] lets schedule validation reject text that no escaping
-//! can carry safely before it ever reaches the renderer.
+//! Schedule validation rejects text that no escaping can carry safely
+//! ([`crate::schedule::model::forbidden_char`]) before it ever reaches the
+//! renderer.
 
 use crate::schedule::model::describe_char;
 use std::fmt;
@@ -39,7 +40,7 @@ const FOLD: &str = "\r\n ";
 /// A CR has no TEXT escape of its own, and clients treat it as a line break,
 /// so CRLF and a bare CR are both normalised to the `\n` escape. This is why
 /// [`unescape_text`] only inverts this function for CR-free input; schedule
-/// validation rejects CR through [`forbidden_char`] anyway.
+/// validation rejects CR anyway ([`crate::schedule::model::forbidden_char`]).
 #[must_use]
 pub fn escape_text(value: &str) -> String {
     let mut escaped = String::with_capacity(value.len() + 16);

@@ -3,11 +3,20 @@
 //!
 //! Problems are collected across all files and reported together, in
 //! rustc's style (see [`diagnostic`]).
+//!
+//! This stage imports from no later one. Its parts, in the order a file
+//! goes through them: [`source`] reads the TOML into serde structs, one
+//! section at a time; [`validate`] turns them into the checked [`model`],
+//! which also holds the rules every stage shares (defaults, hours
+//! arithmetic, text policy, the dates a rule gives); [`places`] remembers
+//! where each calendar and window is written; then, over all files,
+//! [`across`] bounds the size of a build and warns of overlaps and skipped
+//! hours, and [`text_limit`] bounds each event's text.
 
 pub mod across;
 pub mod diagnostic;
 pub mod model;
-mod places;
+pub mod places;
 pub mod source;
 pub mod text_limit;
 pub mod validate;

@@ -6,9 +6,7 @@ use super::diagnostic::FileId;
 use super::source::FileSections;
 use toml::Spanned;
 
-/// Where each calendar and window is declared, so that a problem found after
-/// validation (windows that overlap, a SEQUENCE going down compared with the
-/// previous build) can still point at the line to edit.
+/// Every calendar, group and window of the schedules, in file order.
 #[derive(Debug, Default)]
 pub struct Places {
     pub calendars: Vec<Place>,

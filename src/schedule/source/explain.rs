@@ -3,8 +3,7 @@
 //! quoted date a note that TOML dates take no quotes.
 
 use super::sections::quoted_after;
-use crate::schedule::diagnostic::{Diagnostic, FileId};
-use crate::schedule::validate::suggestion;
+use crate::schedule::diagnostic::{Diagnostic, FileId, suggestion};
 
 /// A TOML syntax or type error as a diagnostic, reworded where serde's
 /// wording is not what someone editing a schedule needs: an unknown key or

@@ -4,8 +4,8 @@
 //! complaint can point at the exact line and column.
 //!
 //! Nothing here is validated beyond TOML types; `validate` turns these into
-//! the checked model in `model`. [`sections`] reads a file into them, and
-//! [`explain`] words the TOML and serde errors met on the way.
+//! the checked model in `model`. `sections` reads a file into them, and
+//! `explain` words the TOML and serde errors met on the way.
 
 mod explain;
 pub(crate) mod sections;

@@ -4,8 +4,7 @@
 
 use super::explain::toml_diagnostic;
 use super::{CalendarSource, GroupSource, WindowSource};
-use crate::schedule::diagnostic::{Diagnostic, FileId};
-use crate::schedule::validate::suggestion;
+use crate::schedule::diagnostic::{Diagnostic, FileId, suggestion};
 use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};

@@ -3,11 +3,11 @@
 //! with the span of the value it is about and, where possible, what to do.
 //!
 //! One [`Validator`] walks the file; its methods are split by what they
-//! check: the calendar and its groups ([`calendar`]), windows and their
-//! reuse of impacts ([`window`]), one window's impact on each group
-//! ([`impact`]), dates, rules and changed occurrences ([`timing`]), and
-//! single values: ids, text, URLs ([`text`]), zones, dates and times
-//! ([`time`]).
+//! check: the calendar and its groups (`calendar`), windows and their
+//! reuse of impacts (`window`), one window's impact on each group
+//! (`impact`), dates, rules and changed occurrences (`timing`), and
+//! single values: ids, text, URLs (`text`), zones, dates and times
+//! (`time`).
 
 mod calendar;
 mod impact;
@@ -16,7 +16,7 @@ mod time;
 mod timing;
 mod window;
 
-use super::diagnostic::{Diagnostic, FileId, Severity};
+use super::diagnostic::{Diagnostic, FileId, Severity, suggestion};
 use super::model::Status;
 use super::source::StatusSource;
 use std::collections::HashSet;
@@ -72,44 +72,8 @@ fn status(source: StatusSource) -> Status {
     }
 }
 
-/// "did you mean …?" for the closest known name, if any is close.
-pub fn suggestion(unknown: &str, known: &[&str]) -> String {
-    let lower = unknown.to_lowercase();
-    let best = known
-        .iter()
-        .map(|candidate| {
-            (
-                strsim::damerau_levenshtein(&lower, &candidate.to_lowercase()),
-                *candidate,
-            )
-        })
-        .min();
-    match best {
-        Some((distance, candidate)) if distance <= (unknown.chars().count() / 3).max(2) => {
-            format!("did you mean `{candidate}`?")
-        }
-        _ if known.is_empty() => "there is nothing of that kind declared yet".to_owned(),
-        _ if known.len() <= 12 => format!("known: {}", known.join(", ")),
-        _ => "check the spelling".to_owned(),
-    }
-}
-
 /// Ids that must be unique across files: reports every repeat after the first.
 pub fn duplicates<'a>(ids: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let mut seen = HashSet::new();
     ids.into_iter().filter(|id| !seen.insert(*id)).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_the_zone_meant() {
-        let known: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
-        assert_eq!(
-            suggestion("Asia/Tokio", &known),
-            "did you mean `Asia/Tokyo`?"
-        );
-    }
 }
