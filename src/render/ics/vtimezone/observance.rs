@@ -33,7 +33,7 @@ impl Observance {
 
     /// If `previous` is this observance's onset one year before its first,
     /// the rule that covers both.
-    pub(super) fn rule_with_previous(&self, previous: &Transition) -> Option<DayRule> {
+    fn rule_with_previous(&self, previous: &Transition) -> Option<DayRule> {
         let first = self.onsets.first()?;
         let date = previous.wall().date();
         if first.signature() != previous.signature() || first.wall().year() != date.year() + 1 {

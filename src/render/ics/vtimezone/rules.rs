@@ -5,7 +5,8 @@
 
 use super::transitions::{Signature, Transition};
 use crate::render::ics::weekday_code;
-use chrono::{Datelike, Days, NaiveDate, Weekday};
+use crate::schedule::model::nth_weekday_of_month;
+use chrono::{Datelike, NaiveDate, Weekday};
 use chrono_tz::Tz;
 
 /// How many years past its last onset in the window a yearly rule is checked
@@ -17,10 +18,9 @@ const LOOKAHEAD_YEARS: i32 = 10;
 /// Outlook understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum DayRule {
-    /// `BYDAY=-1SU`: last such weekday of the month.
-    Last(Weekday),
-    /// `BYDAY=2SU`: nth (1..=4) such weekday of the month.
-    Nth(u8, Weekday),
+    /// `BYDAY=2SU`: the nth (1..=4) such weekday of the month, or with -1
+    /// (`BYDAY=-1SU`) the last; counted as a schedule's monthly rule counts.
+    ByDay(i8, Weekday),
     /// `BYMONTHDAY=21`.
     MonthDay(u32),
 }
@@ -33,29 +33,19 @@ impl DayRule {
         let (day, weekday) = (date.day(), date.weekday());
         let mut rules = Vec::with_capacity(3);
         if day + 7 > u32::from(date.num_days_in_month()) {
-            rules.push(DayRule::Last(weekday));
+            rules.push(DayRule::ByDay(-1, weekday));
         }
-        if let Ok(nth @ 1..=4) = u8::try_from((day - 1) / 7 + 1) {
-            rules.push(DayRule::Nth(nth, weekday));
+        if let Ok(nth @ 1..=4) = i8::try_from((day - 1) / 7 + 1) {
+            rules.push(DayRule::ByDay(nth, weekday));
         }
         rules.push(DayRule::MonthDay(day));
         rules
     }
 
     /// The rule's day in `year`/`month`, if it exists there.
-    pub(super) fn date_in(self, year: i32, month: u32) -> Option<NaiveDate> {
+    fn date_in(self, year: i32, month: u32) -> Option<NaiveDate> {
         match self {
-            DayRule::Nth(nth, weekday) => {
-                NaiveDate::from_weekday_of_month_opt(year, month, weekday, nth)
-            }
-            DayRule::Last(weekday) => {
-                let first = NaiveDate::from_ymd_opt(year, month, 1)?;
-                let last = first.with_day(u32::from(first.num_days_in_month()))?;
-                let back = (7 + last.weekday().num_days_from_monday()
-                    - weekday.num_days_from_monday())
-                    % 7;
-                last.checked_sub_days(Days::new(u64::from(back)))
-            }
+            DayRule::ByDay(nth, weekday) => nth_weekday_of_month(year, month, nth, weekday),
             DayRule::MonthDay(day) => NaiveDate::from_ymd_opt(year, month, day),
         }
     }
@@ -66,8 +56,7 @@ impl DayRule {
 
     pub(super) fn rrule_part(self) -> String {
         match self {
-            DayRule::Last(weekday) => format!("BYDAY=-1{}", weekday_code(weekday)),
-            DayRule::Nth(nth, weekday) => format!("BYDAY={nth}{}", weekday_code(weekday)),
+            DayRule::ByDay(nth, weekday) => format!("BYDAY={nth}{}", weekday_code(weekday)),
             DayRule::MonthDay(day) => format!("BYMONTHDAY={day}"),
         }
     }
@@ -106,28 +95,28 @@ mod tests {
     use super::*;
 
     #[test]
-    pub(super) fn day_rules() {
+    fn day_rules() {
         let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         // 2021-03-28: last and 4th Sunday of March.
         assert_eq!(
             DayRule::candidates(date(2021, 3, 28)),
             [
-                DayRule::Last(Weekday::Sun),
-                DayRule::Nth(4, Weekday::Sun),
+                DayRule::ByDay(-1, Weekday::Sun),
+                DayRule::ByDay(4, Weekday::Sun),
                 DayRule::MonthDay(28)
             ]
         );
         // 2020-03-29: only last, 5th is not allowed.
         assert_eq!(
             DayRule::candidates(date(2020, 3, 29)),
-            [DayRule::Last(Weekday::Sun), DayRule::MonthDay(29)]
+            [DayRule::ByDay(-1, Weekday::Sun), DayRule::MonthDay(29)]
         );
         assert_eq!(
-            DayRule::Last(Weekday::Sun).date_in(2024, 10),
+            DayRule::ByDay(-1, Weekday::Sun).date_in(2024, 10),
             Some(date(2024, 10, 27))
         );
         assert_eq!(
-            DayRule::Nth(2, Weekday::Sun).date_in(2024, 3),
+            DayRule::ByDay(2, Weekday::Sun).date_in(2024, 3),
             Some(date(2024, 3, 10))
         );
         assert_eq!(DayRule::MonthDay(31).date_in(2024, 4), None);

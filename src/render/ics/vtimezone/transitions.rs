@@ -51,7 +51,7 @@ impl Offset {
 
     /// Whether a client would see a difference: the offset or the name. A
     /// change of only the base/DST split is not a transition for VTIMEZONE.
-    pub(super) fn same_for_clients(&self, other: &Offset) -> bool {
+    fn same_for_clients(&self, other: &Offset) -> bool {
         self.total == other.total && self.name == other.name
     }
 }
@@ -147,7 +147,7 @@ pub(super) fn transitions_between(tz: Tz, after: i64, limit: i64) -> Vec<Transit
 }
 
 /// The first transition in `(after, limit]`.
-pub(super) fn next_transition(tz: Tz, after: i64, limit: i64) -> Option<Transition> {
+fn next_transition(tz: Tz, after: i64, limit: i64) -> Option<Transition> {
     let start = Offset::at(tz, after);
     let mut a = after;
     while a < limit {
@@ -176,12 +176,7 @@ pub(super) fn previous_transition(tz: Tz, at_or_before: i64, floor: i64) -> Opti
 
 /// The transition in `(a, b]` given `before(offset at a)` and not
 /// `before(offset at b)`, to the second.
-pub(super) fn bisect(
-    tz: Tz,
-    mut a: i64,
-    mut b: i64,
-    before: impl Fn(&Offset) -> bool,
-) -> Transition {
+fn bisect(tz: Tz, mut a: i64, mut b: i64, before: impl Fn(&Offset) -> bool) -> Transition {
     while b - a > 1 {
         let mid = a + (b - a) / 2;
         if before(&Offset::at(tz, mid)) {
@@ -225,7 +220,7 @@ mod tests {
     use super::*;
 
     #[test]
-    pub(super) fn offsets_are_formatted_per_rfc_5545() {
+    fn offsets_are_formatted_per_rfc_5545() {
         assert_eq!(format_offset(0), "+0000");
         assert_eq!(format_offset(-5 * 3600), "-0500");
         assert_eq!(format_offset(37_800), "+1030");
