@@ -160,3 +160,34 @@ pub fn weekday_code(weekday: chrono::Weekday) -> &'static str {
         Weekday::Sun => "SU",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cache is only a cache: a feed's bytes are the same whether its
+    /// VTIMEZONE was worked out for it or taken from a feed before it. The
+    /// feed before it here is the same feed reaching back to 2010, into
+    /// São Paulo's years of DST, so its VTIMEZONE differs: a cache keyed by
+    /// zone alone (or by one end of the span) would hand it on.
+    #[test]
+    fn a_shared_zone_cache_changes_no_byte() {
+        let dir = format!(
+            "{}/tests/cases/sao-paulo-rule-change/schedules",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let loaded = crate::schedule::load_dir(std::path::Path::new(&dir)).unwrap();
+        let feed = crate::feed::plan(&loaded.schedules).remove(0);
+        let mut reaching_back = feed.clone();
+        for event in &mut reaching_back.events {
+            event.first_instant = "2010-01-01T00:00:00Z".parse().unwrap();
+        }
+        let alone = |feed: &Feed| render(feed.clone(), &ZoneCache::default()).unwrap();
+        let (back_alone, feed_alone) = (alone(&reaching_back), alone(&feed));
+        assert_ne!(back_alone, feed_alone, "the two spans give one VTIMEZONE");
+
+        let shared = ZoneCache::default();
+        assert_eq!(render(reaching_back, &shared).unwrap(), back_alone);
+        assert_eq!(render(feed, &shared).unwrap(), feed_alone);
+    }
+}
