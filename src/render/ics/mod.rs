@@ -24,7 +24,9 @@ mod fold;
 mod test_text;
 mod vtimezone;
 
-pub use check::{WireProblem, check_stream};
+// Public for the integration tests and the fuzz target, which check every
+// feed they make.
+pub use check::check_stream;
 
 use super::RenderError;
 use crate::feed::Feed;
@@ -42,7 +44,7 @@ pub const EXTENSION: &str = "ics";
 
 /// The PRODID of every feed: who made it, not which version (a version here
 /// would change every feed's bytes on each release).
-pub const PRODID: &str = "-//maintcal//maintcal//EN";
+const PRODID: &str = "-//maintcal//maintcal//EN";
 
 /// The VTIMEZONEs worked out so far, shared by every feed of a build: a
 /// zone's VTIMEZONE is found by probing the tz data, and the feeds of one
