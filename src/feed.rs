@@ -5,7 +5,7 @@
 //! the calendar's language, so every output format says the same thing.
 
 use crate::expand::{self, Occurrence, Slot, to_utc};
-use crate::render::wire::weekday_code;
+use crate::render::ics::weekday_code;
 use crate::schedule::model::minutes_into;
 use crate::schedule::model::{
     Calendar, Group, ImpactKind, Language, RecurrenceEnd, Schedules, ServiceImpact, Status,

@@ -23,7 +23,7 @@ pub mod site;
 use anyhow::Context;
 use cli::{BuildArgs, Command};
 use publish::{Output, Written};
-use render::{FeedFormat, RenderError, SiteFormat};
+use render::{RenderError, SiteFormat};
 use schedule::{Loaded, ScheduleError, Schedules};
 use std::io::Write;
 use std::path::Path;
@@ -237,7 +237,7 @@ fn render_feeds<E: From<RenderError>>(
         .map_or(1, std::num::NonZero::get)
         .clamp(1, count);
     let ahead = 2 * workers;
-    let format = render::ics::Ics::default();
+    let format = render::ics::ZoneCache::default();
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     // How many feeds `sink` has had, and a signal when that changes.
@@ -299,14 +299,14 @@ fn render_feeds<E: From<RenderError>>(
 }
 
 fn render_feed(
-    format: &render::ics::Ics,
+    zones: &render::ics::ZoneCache,
     feed: feed::Feed,
 ) -> Result<(Output, site::FeedRecord), RenderError> {
-    let file_name = format!("{}.{}", feed.id, format.extension());
+    let file_name = format!("{}.{}", feed.id, render::ics::EXTENSION);
     let mut record = site::FeedRecord::of(&feed, site::FileRecord::default());
     // The plan is handed over and dropped event by event as it is written,
     // so the feed is not held twice.
-    let bytes = format.render_owned(feed)?;
+    let bytes = render::ics::render(feed, zones)?;
     record.file = site::FileRecord::of(&file_name, &bytes);
     let output = Output {
         file_name,
