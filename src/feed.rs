@@ -6,11 +6,11 @@
 
 use crate::expand::{self, Occurrence, Slot, to_utc};
 use crate::render::ics::weekday_code;
+use crate::schedule::model::minutes_into;
 use crate::schedule::model::{
     Calendar, Group, ImpactKind, Language, RecurrenceEnd, Schedules, ServiceImpact, Status,
     SubRange, Timing, Window,
 };
-use crate::schedule::validate::minutes_into;
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -253,7 +253,7 @@ fn all_feed(schedules: &Schedules) -> Feed {
             .unwrap_or_else(|| name.clone()),
         name,
         timezone: first.map_or(chrono_tz::UTC, |c| c.timezone),
-        refresh_hours: first.map_or(crate::schedule::validate::DEFAULT_REFRESH_HOURS, |c| {
+        refresh_hours: first.map_or(crate::schedule::model::DEFAULT_REFRESH_HOURS, |c| {
             c.refresh_hours
         }),
         url: first.and_then(|c| c.url.clone()),

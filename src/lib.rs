@@ -166,7 +166,7 @@ pub fn render_all(schedules: &Schedules) -> Result<Vec<Output>, RenderError> {
 }
 
 /// [`render_all`], with `base_url` (already checked by
-/// [`site::base_url`]) overriding the schedules'. The feeds come first (one
+/// [`schedule::model::base_url`]) overriding the schedules'. The feeds come first (one
 /// per group, then `all`), then the subscribe page, then the manifest.
 pub fn render_with(
     schedules: &Schedules,

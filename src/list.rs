@@ -124,7 +124,7 @@ pub fn print(schedules: &Schedules, args: &ListArgs, out: &mut dyn Write) -> any
         let known: Vec<&str> = schedules.groups().map(|(_, g)| g.id.as_str()).collect();
         anyhow::bail!(
             "no group `{group}`; {}",
-            crate::schedule::validate::suggestion(group, &known)
+            crate::schedule::diagnostic::suggestion(group, &known)
         );
     }
     let rows = rows(schedules, args.from, args.to, args.group.as_deref());

@@ -7,7 +7,6 @@
 pub mod html;
 pub mod ics;
 pub mod manifest;
-pub mod wire;
 
 use crate::site::{FileRecord, Site};
 

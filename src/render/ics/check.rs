@@ -4,7 +4,7 @@
 //! VCALENDAR around it all. A failure is a maintcal bug, never a user's.
 
 use super::fold::MAX_LINE_OCTETS;
-use crate::render::wire::describe_char;
+use crate::schedule::model::describe_char;
 use std::fmt;
 
 /// One defect found by [`check_stream`].

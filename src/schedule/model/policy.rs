@@ -1,7 +1,8 @@
-//! The input text policy, still here only until schedule validation, its
-//! one user besides [`super::ics::check_stream`]'s messages, takes it over
-//! (issue 10 moves it into the schedule model): which characters schedule
-//! text may not hold, and how to name a character in a message.
+//! What text a schedule may hold. Text goes into feeds and a web page,
+//! and the schedule is where it is checked, so that no later stage meets a
+//! character it cannot carry: CR, other controls, Unicode line breaks, bidi
+//! overrides ([`forbidden_char`]); and the base URL the feeds are served
+//! from, whose form every link depends on ([`base_url`]).
 
 /// The first character in `text` that may not appear in a feed, with its
 /// byte offset.
@@ -65,11 +66,41 @@ pub fn describe_char(c: char) -> String {
     format!("{name} (U+{code:04X})")
 }
 
+/// Checks and normalizes a base URL: absolute http(s), no query or fragment
+/// (the file name is appended to it), no characters that would need
+/// escaping in a feed or a page; ends in `/`.
+pub fn base_url(text: &str) -> Result<String, &'static str> {
+    let Some(rest) = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+    else {
+        return Err("it must start with https:// (or http://)");
+    };
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        return Err("it has no host name");
+    }
+    if text.contains(['?', '#']) {
+        return Err(
+            "it must not have a query (?…) or a fragment (#…): file names are appended to it",
+        );
+    }
+    if text
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\'))
+    {
+        return Err("it contains a space, a quote, a backslash, < or >");
+    }
+    Ok(if text.ends_with('/') {
+        text.to_owned()
+    } else {
+        format!("{text}/")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    // ---- forbidden_char ------------------------------------------------
 
     #[test]
     fn cr_is_always_rejected() {
@@ -111,5 +142,29 @@ mod tests {
         assert_eq!(describe_char('\u{2028}'), "LINE SEPARATOR (U+2028)");
         assert_eq!(describe_char('\u{202E}'), "RIGHT-TO-LEFT OVERRIDE (U+202E)");
         assert_eq!(describe_char('a'), "'a' (U+0061)");
+    }
+
+    #[test]
+    fn base_urls_are_checked_and_end_in_a_slash() {
+        assert_eq!(
+            base_url("https://example.github.io/maintcal").as_deref(),
+            Ok("https://example.github.io/maintcal/")
+        );
+        assert_eq!(
+            base_url("https://example.github.io/").as_deref(),
+            Ok("https://example.github.io/")
+        );
+        for bad in [
+            "example.github.io/maintcal",
+            "webcal://example.github.io/",
+            "https://",
+            "https:///path",
+            "https://example.github.io/?x=1",
+            "https://example.github.io/#top",
+            "https://example.github.io/a b/",
+            "https://example.github.io/\"/",
+        ] {
+            assert!(base_url(bad).is_err(), "{bad}");
+        }
     }
 }
