@@ -13,7 +13,6 @@
 mod workload;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use maintcal::render::FeedFormat;
 use maintcal::schedule::Schedules;
 use maintcal::{expand, feed, horizon, render, schedule};
 use std::hint::black_box;
@@ -103,12 +102,16 @@ fn stages(c: &mut Criterion) {
 
         group.throughput(Throughput::Bytes(output_bytes as u64));
         group.bench_function("render feeds (ics)", |b| {
-            b.iter(|| {
-                let format = render::ics::Ics::default();
-                for feed in &feeds {
-                    black_box(format.render(feed).expect("renders"));
-                }
-            })
+            b.iter_batched(
+                || feeds.clone(),
+                |feeds| {
+                    let zones = render::ics::ZoneCache::default();
+                    for feed in feeds {
+                        black_box(render::ics::render(feed, &zones).expect("renders"));
+                    }
+                },
+                BatchSize::LargeInput,
+            )
         });
         group.bench_function("build in memory (plan, render, page, manifest)", |b| {
             b.iter(|| {

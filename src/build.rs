@@ -8,7 +8,7 @@
 use crate::cli::BuildArgs;
 use crate::expand::Expanded;
 use crate::publish::{self, Output, Written};
-use crate::render::{self, FeedFormat, RenderError, SiteFormat};
+use crate::render::{self, RenderError, SiteFormat};
 use crate::schedule::Schedules;
 use crate::{feed, horizon, previous, site};
 use chrono::{DateTime, Utc};
@@ -141,10 +141,11 @@ fn render_expanded<E: From<RenderError>>(
     });
     let mut feeds = Vec::new();
     let mut files = Vec::new();
-    let format = render::ics::Ics::default();
+    // VTIMEZONEs, worked out once per zone and span for every feed.
+    let zones = render::ics::ZoneCache::default();
     in_order(
         feed::count(expanded),
-        |index| feed::plan_nth(expanded, index).map(|feed| render_feed(&format, feed)),
+        |index| feed::plan_nth(expanded, index).map(|feed| render_feed(&zones, feed)),
         |rendered| {
             let Some(rendered) = rendered else {
                 return Ok(());
@@ -171,14 +172,14 @@ fn render_expanded<E: From<RenderError>>(
 
 /// Renders one planned feed; the only place a build names the feed format.
 fn render_feed(
-    format: &render::ics::Ics,
+    zones: &render::ics::ZoneCache,
     feed: feed::Feed,
 ) -> Result<(Output, site::FeedRecord), RenderError> {
-    let file_name = format!("{}.{}", feed.id, format.extension());
+    let file_name = format!("{}.{}", feed.id, render::ics::EXTENSION);
     let mut record = site::FeedRecord::of(&feed, site::FileRecord::default());
     // The plan is handed over and dropped event by event as it is written,
     // so the feed is not held twice.
-    let bytes = format.render_owned(feed)?;
+    let bytes = render::ics::render(feed, zones)?;
     record.file = site::FileRecord::of(&file_name, &bytes);
     let output = Output {
         file_name,

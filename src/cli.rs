@@ -48,7 +48,7 @@ pub struct BuildArgs {
 }
 
 fn parse_base_url(text: &str) -> Result<String, String> {
-    crate::site::base_url(text).map_err(str::to_owned)
+    crate::schedule::model::base_url(text).map_err(str::to_owned)
 }
 
 #[derive(Debug, Args)]

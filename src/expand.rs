@@ -10,7 +10,7 @@ use crate::schedule::model::{
     Calendar, GroupImpact, Hours, OccurrenceChange, Schedules, ServiceImpact, Status, SubRange,
     Timing, Window,
 };
-use crate::schedule::validate::{minutes_into, window_minutes};
+use crate::schedule::model::{minutes_into, window_minutes};
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 

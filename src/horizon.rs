@@ -19,10 +19,6 @@ use crate::expand::{Expanded, to_utc};
 use crate::schedule::model::{Schedules, Timing};
 use chrono::{DateTime, Months, Utc};
 
-pub const DEFAULT_KEEP_PAST_MONTHS: u32 = 24;
-/// A sanity bound for `keep_past_months` (100 years).
-pub const MAX_KEEP_PAST_MONTHS: u32 = 1200;
-
 /// The newest `revised` in the schedules: maintcal's "now". `None` only when
 /// no calendar has a window or a revision date.
 pub fn as_of(schedules: &Schedules) -> Option<DateTime<Utc>> {

@@ -126,7 +126,7 @@ pub fn print(expanded: &Expanded, args: &ListArgs, out: &mut dyn Write) -> anyho
         let known: Vec<&str> = schedules.groups().map(|(_, g)| g.id.as_str()).collect();
         anyhow::bail!(
             "no group `{group}`; {}",
-            crate::schedule::validate::suggestion(group, &known)
+            crate::schedule::diagnostic::suggestion(group, &known)
         );
     }
     let rows = rows(expanded, args.from, args.to, args.group.as_deref());

@@ -335,38 +335,6 @@ pub fn links(base: &str, file_name: &str, name: &str) -> Links {
     }
 }
 
-/// Checks and normalizes a base URL: absolute http(s), no query or fragment
-/// (the file name is appended to it), no characters that would need
-/// escaping in a feed or a page; ends in `/`.
-pub fn base_url(text: &str) -> Result<String, &'static str> {
-    let Some(rest) = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"))
-    else {
-        return Err("it must start with https:// (or http://)");
-    };
-    let host = rest.split('/').next().unwrap_or_default();
-    if host.is_empty() {
-        return Err("it has no host name");
-    }
-    if text.contains(['?', '#']) {
-        return Err(
-            "it must not have a query (?…) or a fragment (#…): file names are appended to it",
-        );
-    }
-    if text
-        .chars()
-        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\'))
-    {
-        return Err("it contains a space, a quote, a backslash, < or >");
-    }
-    Ok(if text.ends_with('/') {
-        text.to_owned()
-    } else {
-        format!("{text}/")
-    })
-}
-
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
         .iter()
@@ -401,30 +369,6 @@ mod tests {
     fn http_base_gets_a_webcal_link_too() {
         let links = links("http://intranet.example/feeds/", "all.ics", "x");
         assert_eq!(links.webcal, "webcal://intranet.example/feeds/all.ics");
-    }
-
-    #[test]
-    fn base_urls_are_checked_and_end_in_a_slash() {
-        assert_eq!(
-            base_url("https://example.github.io/maintcal").as_deref(),
-            Ok("https://example.github.io/maintcal/")
-        );
-        assert_eq!(
-            base_url("https://example.github.io/").as_deref(),
-            Ok("https://example.github.io/")
-        );
-        for bad in [
-            "example.github.io/maintcal",
-            "webcal://example.github.io/",
-            "https://",
-            "https:///path",
-            "https://example.github.io/?x=1",
-            "https://example.github.io/#top",
-            "https://example.github.io/a b/",
-            "https://example.github.io/\"/",
-        ] {
-            assert!(base_url(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

@@ -188,7 +188,7 @@ static ENGLISH: Words = Words {
     bullet: "- ",
     indent: "  ",
     group_heading: ("[", "]"),
-    group_note: "Note: ",
+    group_note: "* ",
     lacking: (" (unavailable: ", ")"),
     all_groups: "All groups",
     contents: "Calendars",

@@ -323,7 +323,7 @@ proptest! {
 
         for (feed, output) in feeds.iter().zip(outputs.iter().copied()) {
             let text = String::from_utf8(output.bytes.clone()).expect("UTF-8");
-            prop_assert!(maintcal::render::wire::check_stream(&text).is_ok());
+            prop_assert!(maintcal::render::ics::check_stream(&text).is_ok());
             let unfolded = icalendar::parser::unfold(&text);
             let calendar = icalendar::parser::read_calendar(&unfolded)
                 .map_err(|e| TestCaseError::fail(format!("{}: {e}", output.file_name)))?;
@@ -496,7 +496,7 @@ fn pipeline(files: Vec<(std::path::PathBuf, String)>) -> Result<(), TestCaseErro
                 .map_err(|e| TestCaseError::fail(format!("valid schedule did not render: {e}")))?;
             for output in outputs.iter().filter(|o| o.events.is_some()) {
                 let text = std::str::from_utf8(&output.bytes).expect("UTF-8");
-                if let Err(problems) = maintcal::render::wire::check_stream(text) {
+                if let Err(problems) = maintcal::render::ics::check_stream(text) {
                     return Err(TestCaseError::fail(format!(
                         "{}: {problems:?}",
                         output.file_name

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
                 .unwrap_or_else(|e| panic!("a valid schedule did not render: {e}"));
             for output in &outputs {
                 let text = std::str::from_utf8(&output.bytes).expect("feeds are UTF-8");
-                if let Err(problems) = maintcal::render::wire::check_stream(text) {
+                if let Err(problems) = maintcal::render::ics::check_stream(text) {
                     panic!("{}: {problems:?}", output.file_name);
                 }
             }

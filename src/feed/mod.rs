@@ -264,7 +264,7 @@ fn all_feed(expanded: &Expanded) -> Feed {
             .unwrap_or_else(|| name.clone()),
         name,
         timezone: first.map_or(chrono_tz::UTC, |c| c.timezone),
-        refresh_hours: first.map_or(crate::schedule::validate::DEFAULT_REFRESH_HOURS, |c| {
+        refresh_hours: first.map_or(crate::schedule::model::DEFAULT_REFRESH_HOURS, |c| {
             c.refresh_hours
         }),
         url: first.and_then(|c| c.url.clone()),

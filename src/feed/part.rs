@@ -4,9 +4,9 @@
 
 use super::{FeedEvent, Recurrence};
 use crate::expand::{self, Occurrence, WindowOccurrences, to_utc};
-use crate::render::wire::weekday_code;
+use crate::render::ics::weekday_code;
+use crate::schedule::model::minutes_into;
 use crate::schedule::model::{Calendar, RecurrenceEnd, SubRange, Timing, Window};
-use crate::schedule::validate::minutes_into;
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 /// One event series: a window's slot in one group (or in `all`).

@@ -1,31 +1,14 @@
-//! Stage 3b: turn what was planned into the bytes of each file. Formats of
-//! one feed sit behind [`FeedFormat`] (`ics`); outputs that span every feed
-//! (the subscribe page `html`, the manifest `manifest`) sit behind
+//! Stage 3b: turn what was planned into the bytes of each file. A feed
+//! becomes iCalendar in [`ics`] ([`ics::render`]); outputs that span every
+//! feed (the subscribe page `html`, the manifest `manifest`) sit behind
 //! [`SiteFormat`]. Nothing here writes files (that is `publish`'s job) or
 //! reads the clock.
 
 pub mod html;
 pub mod ics;
 pub mod manifest;
-pub mod vtimezone;
-pub mod wire;
 
-use crate::feed::Feed;
 use crate::site::{FileRecord, Site};
-
-/// An output format for one feed.
-pub trait FeedFormat {
-    /// File name extension, without the dot.
-    fn extension(&self) -> &'static str;
-    /// The file's bytes; an error means the output would have been invalid.
-    fn render(&self, feed: &Feed) -> Result<Vec<u8>, RenderError>;
-    /// [`FeedFormat::render`], taking the feed: a format may drop each event
-    /// once written, so that a feed's plan and its bytes are not both held
-    /// whole.
-    fn render_owned(&self, feed: Feed) -> Result<Vec<u8>, RenderError> {
-        self.render(&feed)
-    }
-}
 
 /// An output built from every feed at once.
 pub trait SiteFormat {

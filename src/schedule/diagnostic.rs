@@ -132,6 +132,28 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+/// "did you mean …?" for the closest known name, if any is close.
+pub fn suggestion(unknown: &str, known: &[&str]) -> String {
+    let lower = unknown.to_lowercase();
+    let best = known
+        .iter()
+        .map(|candidate| {
+            (
+                strsim::damerau_levenshtein(&lower, &candidate.to_lowercase()),
+                *candidate,
+            )
+        })
+        .min();
+    match best {
+        Some((distance, candidate)) if distance <= (unknown.chars().count() / 3).max(2) => {
+            format!("did you mean `{candidate}`?")
+        }
+        _ if known.is_empty() => "there is nothing of that kind declared yet".to_owned(),
+        _ if known.len() <= 12 => format!("known: {}", known.join(", ")),
+        _ => "check the spelling".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,5 +181,14 @@ mod tests {
         let file = files.add("s.toml".into(), "a = \"日本\"\nb = 1\n".into());
         let offset = "a = \"日本".len();
         assert_eq!(files.line_col(file, offset), (1, 8));
+    }
+
+    #[test]
+    fn suggests_the_zone_meant() {
+        let known: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
+        assert_eq!(
+            suggestion("Asia/Tokio", &known),
+            "did you mean `Asia/Tokyo`?"
+        );
     }
 }

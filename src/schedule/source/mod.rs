@@ -4,7 +4,13 @@
 //! complaint can point at the exact line and column.
 //!
 //! Nothing here is validated beyond TOML types; `validate` turns these into
-//! the checked model in `model`.
+//! the checked model in `model`. `sections` reads a file into them, and
+//! `explain` words the TOML and serde errors met on the way.
+
+mod explain;
+pub(crate) mod sections;
+
+pub use sections::FileSections;
 
 use indexmap::IndexMap;
 use serde::Deserialize;

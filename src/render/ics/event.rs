@@ -1,0 +1,146 @@
+//! One planned event as a VEVENT: its times (local with TZID, or UTC where
+//! a local time would be ambiguous), text, status, and for a series its
+//! RRULE, EXDATE and RECURRENCE-ID.
+
+use crate::expand::{WireTime, wire_instant, wire_span};
+use crate::feed::FeedEvent;
+use crate::schedule::model::Status;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use icalendar::{Component, Event, Property};
+
+/// The VEVENT of one planned event. UID and DTSTAMP are always set, so the
+/// crate's fallbacks for them (a random UID, the clock) never apply.
+pub(super) fn build(feed_event: &FeedEvent) -> Event {
+    let tz = feed_event.timezone.name();
+    let local = |name: &str, at: NaiveDateTime| {
+        Property::new(name, local_stamp(at))
+            .add_parameter("TZID", tz)
+            .done()
+    };
+    // A series' DTSTART keeps the local value its rule repeats; every other
+    // DTSTART and DTEND is written so that no client can misread it.
+    let time = |name: &str, at: WireTime| match at {
+        WireTime::Local(at) => local(name, at),
+        WireTime::Utc(at) => Property::new(name, utc_stamp(at)),
+    };
+    let (start, end) = feed_event.instants;
+    let (dtstart, dtend) = if feed_event.recurrence.is_some() {
+        (
+            local("DTSTART", feed_event.start),
+            time("DTEND", wire_instant(feed_event.timezone, end)),
+        )
+    } else {
+        let (start, end) = wire_span(feed_event.timezone, start, end);
+        (time("DTSTART", start), time("DTEND", end))
+    };
+    let mut event = Event::new();
+    event
+        .uid(&feed_event.uid)
+        .append_property(Property::new("DTSTAMP", utc_stamp(feed_event.revised)))
+        .append_property(Property::new(
+            "LAST-MODIFIED",
+            utc_stamp(feed_event.revised),
+        ))
+        .append_property(Property::new("SEQUENCE", feed_event.sequence.to_string()))
+        .append_property(dtstart)
+        .append_property(dtend)
+        .summary(&feed_event.summary)
+        .description(&feed_event.description)
+        .append_property(Property::new(
+            "STATUS",
+            match feed_event.status {
+                Status::Confirmed => "CONFIRMED",
+                Status::Tentative => "TENTATIVE",
+                Status::Cancelled => "CANCELLED",
+            },
+        ))
+        .append_property(Property::new(
+            "TRANSP",
+            if feed_event.opaque {
+                "OPAQUE"
+            } else {
+                "TRANSPARENT"
+            },
+        ));
+    if let Some(url) = &feed_event.url {
+        event.append_property(Property::new("URL", url));
+    }
+    if let Some(recurrence) = &feed_event.recurrence {
+        event.append_property(Property::new("RRULE", &recurrence.rule));
+        if !recurrence.exdates.is_empty() {
+            // Same TZID and value type as DTSTART, as clients match them
+            // literally; one property with a list.
+            let dates: Vec<String> = recurrence
+                .exdates
+                .iter()
+                .copied()
+                .map(local_stamp)
+                .collect();
+            event.append_property(
+                Property::new("EXDATE", dates.join(","))
+                    .add_parameter("TZID", tz)
+                    .done(),
+            );
+        }
+    }
+    if let Some(recurrence_id) = feed_event.recurrence_id {
+        event.append_property(local("RECURRENCE-ID", recurrence_id));
+    }
+    event.done()
+}
+
+// Written digit by digit: chrono's `format` parses its pattern on every
+// call, and there are a few of these in every event.
+fn local_stamp(at: NaiveDateTime) -> String {
+    let mut stamp = String::with_capacity(16);
+    push_stamp(&mut stamp, at);
+    stamp
+}
+
+fn utc_stamp(at: DateTime<Utc>) -> String {
+    let mut stamp = String::with_capacity(16);
+    push_stamp(&mut stamp, at.naive_utc());
+    stamp.push('Z');
+    stamp
+}
+
+/// `YYYYMMDDTHHMMSS`; years are 1 to 9999 (validation and chrono's range).
+fn push_stamp(out: &mut String, at: NaiveDateTime) {
+    use chrono::{Datelike, Timelike};
+    let digits = |out: &mut String, value: u32, width: u32| {
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + (value / 10_u32.pow(place) % 10) as u8));
+        }
+    };
+    digits(out, at.year().unsigned_abs(), 4);
+    digits(out, at.month(), 2);
+    digits(out, at.day(), 2);
+    out.push('T');
+    digits(out, at.hour(), 2);
+    digits(out, at.minute(), 2);
+    digits(out, at.second(), 2);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stamps_are_what_strftime_writes() {
+        for (y, mo, d, h, mi, se) in [
+            (2020, 5, 17, 2, 0, 0),
+            (9, 1, 2, 23, 59, 58),
+            (9999, 12, 31, 0, 0, 1),
+        ] {
+            let at = chrono::NaiveDate::from_ymd_opt(y, mo, d)
+                .unwrap()
+                .and_hms_opt(h, mi, se)
+                .unwrap();
+            assert_eq!(local_stamp(at), at.format("%Y%m%dT%H%M%S").to_string());
+            assert_eq!(
+                utc_stamp(at.and_utc()),
+                at.format("%Y%m%dT%H%M%SZ").to_string()
+            );
+        }
+    }
+}

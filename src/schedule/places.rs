@@ -1,0 +1,75 @@
+//! Where each calendar, group and window is declared, so that a problem
+//! found after validation (windows that overlap, a SEQUENCE going down
+//! compared with the previous build) can still point at the line to edit.
+
+use super::diagnostic::FileId;
+use super::source::FileSections;
+use toml::Spanned;
+
+/// Every calendar, group and window of the schedules, in file order.
+#[derive(Debug, Default)]
+pub struct Places {
+    pub calendars: Vec<Place>,
+    pub groups: Vec<Place>,
+    pub windows: Vec<Place>,
+}
+
+/// One calendar or window: its ids, file, and the spans to point at.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub calendar: String,
+    /// The window's or group's id; empty for a calendar.
+    pub window: String,
+    pub file: FileId,
+    /// The window's or group's key, or the calendar's `id`.
+    pub key: std::ops::Range<usize>,
+    /// `revision`, where it is written; else `key`.
+    pub revision: std::ops::Range<usize>,
+}
+
+impl Places {
+    pub(super) fn record(&mut self, file: FileId, sections: &FileSections) {
+        let Some(calendar) = &sections.calendar else {
+            return;
+        };
+        let calendar_id = calendar.id.get_ref().clone();
+        self.calendars.push(Place {
+            calendar: calendar_id.clone(),
+            window: String::new(),
+            file,
+            key: calendar.id.span(),
+            revision: calendar
+                .revision
+                .as_ref()
+                .map_or(calendar.id.span(), Spanned::span),
+        });
+        for (key, _) in &sections.groups {
+            self.groups.push(Place {
+                calendar: calendar_id.clone(),
+                window: key.get_ref().clone(),
+                file,
+                key: key.span(),
+                revision: key.span(),
+            });
+        }
+        for (key, window) in &sections.windows {
+            self.windows.push(Place {
+                calendar: calendar_id.clone(),
+                window: key.get_ref().clone(),
+                file,
+                key: key.span(),
+                revision: window.revision.as_ref().map_or(key.span(), Spanned::span),
+            });
+        }
+    }
+
+    pub fn calendar(&self, calendar: &str) -> Option<&Place> {
+        self.calendars.iter().find(|p| p.calendar == calendar)
+    }
+
+    pub fn window(&self, calendar: &str, window: &str) -> Option<&Place> {
+        self.windows
+            .iter()
+            .find(|p| p.calendar == calendar && p.window == window)
+    }
+}

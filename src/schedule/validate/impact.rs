@@ -1,0 +1,163 @@
+//! `[windows.<id>.impact.<group>]`: which of a group's services stop, partly
+//! stop or keep running, with notes and services' own hours.
+
+use super::{Validator, suggestion};
+use crate::schedule::model::*;
+use crate::schedule::source::ImpactSource;
+use indexmap::IndexMap;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+use toml::Spanned;
+
+impl Validator {
+    pub(super) fn impacts(
+        &mut self,
+        sources: &IndexMap<Spanned<String>, ImpactSource>,
+        groups: &[Group],
+    ) -> Vec<Arc<GroupImpact>> {
+        let mut impacts = Vec::new();
+        // By id, so that a window naming thousands of groups stays linear.
+        let index: HashMap<&str, usize> = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id.as_str(), i))
+            .collect();
+        for (key, source) in sources {
+            let Some(group) = index.get(key.get_ref().as_str()).map(|&i| &groups[i]) else {
+                if self.declared_groups.contains(key.get_ref()) {
+                    // That group's own errors are reported already.
+                    continue;
+                }
+                let known: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+                self.error_help(
+                    key.span(),
+                    format!("no group `{}` in this calendar", key.get_ref()),
+                    suggestion(key.get_ref(), &known),
+                );
+                continue;
+            };
+            let mut services = Vec::new();
+            let mut seen: Vec<String> = Vec::new();
+            let mut add = |this: &mut Self,
+                           name: &Spanned<String>,
+                           outer: Range<usize>,
+                           kind: ImpactKind,
+                           note: Option<&Spanned<String>>,
+                           start: Option<&Spanned<toml::value::Datetime>>,
+                           end: Option<&Spanned<toml::value::Datetime>>| {
+                // A bare string entry carries the span on the outer `Spanned`.
+                let span = if name.span().is_empty() {
+                    outer
+                } else {
+                    name.span()
+                };
+                let service = name.get_ref().clone();
+                if !group.services.contains(&service) {
+                    let known: Vec<&str> = group.services.iter().map(String::as_str).collect();
+                    this.error_help(
+                        span.clone(),
+                        format!("group `{}` has no service `{service}`", group.id),
+                        suggestion(&service, &known),
+                    );
+                }
+                if seen.contains(&service) {
+                    this.error_help(
+                        span.clone(),
+                        format!(
+                            "service `{service}` is listed twice in this window's impact on `{}`",
+                            group.id
+                        ),
+                        "list each service once, under stops, partly or runs",
+                    );
+                }
+                seen.push(service.clone());
+                let note = note.map(|n| this.text(n, true));
+                let hours = match (start, end) {
+                    (None, None) => None,
+                    (Some(start), Some(end)) if kind != ImpactKind::Runs => {
+                        match (this.local_time(start), this.local_time(end)) {
+                            (Some(start), Some(end)) => Some(SubRange { start, end }),
+                            _ => None,
+                        }
+                    }
+                    (Some(_), Some(_)) => {
+                        this.error_help(
+                            span,
+                            "a service that keeps running has no hours",
+                            "remove start and end, or move the service under stops or partly",
+                        );
+                        None
+                    }
+                    (Some(one), None) | (None, Some(one)) => {
+                        this.error_help(
+                            one.span(),
+                            "a service's own hours need both start and end",
+                            "give both, e.g. { service = \"…\", start = 03:00, end = 05:00 }",
+                        );
+                        None
+                    }
+                };
+                services.push(ServiceImpact {
+                    service,
+                    kind,
+                    note,
+                    hours,
+                });
+            };
+            for entry in &source.stops {
+                let e = entry.get_ref();
+                add(
+                    self,
+                    &e.service,
+                    entry.span(),
+                    ImpactKind::Stops,
+                    e.note.as_ref(),
+                    e.start.as_ref(),
+                    e.end.as_ref(),
+                );
+            }
+            for entry in &source.partly {
+                let e = entry.get_ref();
+                let unavailable = self.required_line(&e.unavailable, "what is unavailable");
+                add(
+                    self,
+                    &e.service,
+                    entry.span(),
+                    ImpactKind::Partial { unavailable },
+                    e.note.as_ref(),
+                    e.start.as_ref(),
+                    e.end.as_ref(),
+                );
+            }
+            for entry in &source.runs {
+                let e = entry.get_ref();
+                add(
+                    self,
+                    &e.service,
+                    entry.span(),
+                    ImpactKind::Runs,
+                    e.note.as_ref(),
+                    e.start.as_ref(),
+                    e.end.as_ref(),
+                );
+            }
+            let notes = self.texts(&source.notes, true);
+            if services.is_empty() && notes.is_empty() {
+                self.error_help(
+                    key.span(),
+                    format!("the impact on `{}` lists no service", group.id),
+                    "list services under stops, partly or runs",
+                );
+            }
+            impacts.push(Arc::new(GroupImpact {
+                group: group.id.clone(),
+                services,
+                notes,
+            }));
+        }
+        // The calendar's group order, whatever order the window names them in.
+        impacts.sort_by_key(|impact| index.get(impact.group.as_str()).copied());
+        impacts
+    }
+}
