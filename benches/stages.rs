@@ -43,17 +43,19 @@ fn load(files: &[(PathBuf, String)]) -> Schedules {
         .schedules
 }
 
-/// The schedules the feeds are made from: trimmed to the horizon, as a build does.
-fn kept(schedules: &Schedules) -> Schedules {
-    horizon::trim(schedules, horizon::as_of(schedules))
+/// The table the feeds are made from: every occurrence, trimmed to the
+/// horizon, as a build does.
+fn kept(schedules: &Schedules) -> expand::Expanded<'_> {
+    horizon::trim(expand::Expanded::new(schedules), horizon::as_of(schedules))
 }
 
 fn stages(c: &mut Criterion) {
     for (name, size) in sizes() {
         let files = files(&size);
         let schedule_bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
-        let schedules = kept(&load(&files));
-        let feeds = feed::plan(&schedules);
+        let schedules = load(&files);
+        let expanded = kept(&schedules);
+        let feeds = feed::plan(&expanded);
         let events: usize = feeds.iter().map(|f| f.events.len()).sum();
         let output_bytes: usize = maintcal::render_all(&schedules)
             .expect("the workload renders")
@@ -85,14 +87,15 @@ fn stages(c: &mut Criterion) {
                 let occurrences: usize = kept
                     .calendars
                     .iter()
-                    .map(|calendar| expand::calendar_occurrences(calendar).len())
+                    .flat_map(|calendar| &calendar.windows)
+                    .map(|window| window.occurrences.len())
                     .sum();
                 black_box(occurrences)
             })
         });
         group.bench_function("plan feeds", |b| {
             b.iter(|| {
-                let events: usize = feed::plans(&schedules).map(|f| f.events.len()).sum();
+                let events: usize = feed::plans(&expanded).map(|f| f.events.len()).sum();
                 black_box(events)
             })
         });

@@ -7,7 +7,8 @@
 //! `list` shows is what calendar clients compute from the feeds.
 
 use crate::schedule::model::{
-    Calendar, GroupImpact, Hours, OccurrenceChange, ServiceImpact, Status, SubRange, Timing, Window,
+    Calendar, GroupImpact, Hours, OccurrenceChange, Schedules, ServiceImpact, Status, SubRange,
+    Timing, Window,
 };
 use crate::schedule::model::{minutes_into, window_minutes};
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
@@ -73,6 +74,11 @@ pub fn local_span(date: NaiveDate, hours: Hours) -> (NaiveDateTime, NaiveDateTim
 
 /// Every occurrence of one window, skips left out, changes applied, in rule order.
 pub fn occurrences<'a>(calendar: &'a Calendar, window: &'a Window) -> Vec<Occurrence<'a>> {
+    expand_window(calendar, window).occurrences
+}
+
+/// One window's occurrences, and the first and last dates its rule gives.
+fn expand_window<'a>(calendar: &'a Calendar, window: &'a Window) -> WindowOccurrences<'a> {
     let occurrence = |rule_date, date, hours, status, change| {
         let (start, end) = local_span(date, hours);
         Occurrence {
@@ -87,34 +93,104 @@ pub fn occurrences<'a>(calendar: &'a Calendar, window: &'a Window) -> Vec<Occurr
         }
     };
     match &window.timing {
-        Timing::Once { date } => vec![occurrence(*date, *date, window.hours, window.status, None)],
-        Timing::Monthly(rule) => rule
-            .rule_dates()
-            .into_iter()
-            .filter(|date| !rule.skips.contains(date))
-            .map(
-                |date| match rule.changes.iter().find(|change| change.rule_date == date) {
-                    Some(change) => {
-                        occurrence(date, change.date, change.hours, change.status, Some(change))
-                    }
-                    None => occurrence(date, date, window.hours, window.status, None),
-                },
-            )
-            .collect(),
+        Timing::Once { date } => WindowOccurrences {
+            window,
+            rule_span: None,
+            occurrences: vec![occurrence(*date, *date, window.hours, window.status, None)],
+        },
+        Timing::Monthly(rule) => {
+            let rule_dates = rule.rule_dates();
+            let occurrences = rule_dates
+                .iter()
+                .filter(|date| !rule.skips.contains(date))
+                .map(
+                    |&date| match rule.changes.iter().find(|change| change.rule_date == date) {
+                        Some(change) => {
+                            occurrence(date, change.date, change.hours, change.status, Some(change))
+                        }
+                        None => occurrence(date, date, window.hours, window.status, None),
+                    },
+                )
+                .collect();
+            WindowOccurrences {
+                window,
+                rule_span: rule_dates
+                    .first()
+                    .zip(rule_dates.last())
+                    .map(|(a, b)| (*a, *b)),
+                occurrences,
+            }
+        }
     }
 }
 
-/// Every occurrence of every window of a calendar, by start instant.
-pub fn calendar_occurrences(calendar: &Calendar) -> Vec<Occurrence<'_>> {
-    let mut all: Vec<Occurrence> = calendar
-        .windows
-        .iter()
-        .flat_map(|window| occurrences(calendar, window))
-        .collect();
-    all.sort_by(|a, b| {
-        (a.start_utc(), &a.window.id, a.rule_date).cmp(&(b.start_utc(), &b.window.id, b.rule_date))
-    });
-    all
+/// Every window's occurrences, expanded once per build: later stages
+/// (horizon, feeds, the site, `list`) read this table instead of expanding
+/// a window again each time they need it.
+#[derive(Debug)]
+pub struct Expanded<'s> {
+    pub schedules: &'s Schedules,
+    /// One per calendar, in the schedules' order.
+    pub calendars: Vec<CalendarOccurrences<'s>>,
+    /// How many feeds were planned from this table (`feed::plan_nth`
+    /// counts them), so that a test can tell a build plans each feed once.
+    pub(crate) feeds_planned: std::sync::atomic::AtomicUsize,
+}
+
+/// One calendar's windows with their occurrences, in declaration order.
+#[derive(Debug)]
+pub struct CalendarOccurrences<'s> {
+    pub calendar: &'s Calendar,
+    /// The windows still in the table ([`crate::horizon::trim`] drops some).
+    pub windows: Vec<WindowOccurrences<'s>>,
+}
+
+/// One window and every occurrence of it, in rule order.
+#[derive(Debug)]
+pub struct WindowOccurrences<'s> {
+    pub window: &'s Window,
+    /// For a recurring window, the first and last dates its rule gives,
+    /// skipped ones included (a series' DTSTART and UNTIL); `None` for a
+    /// one-off window or a rule that gives no date.
+    pub rule_span: Option<(NaiveDate, NaiveDate)>,
+    pub occurrences: Vec<Occurrence<'s>>,
+}
+
+impl<'s> Expanded<'s> {
+    /// Expands every window of every calendar.
+    pub fn new(schedules: &'s Schedules) -> Self {
+        let calendars = schedules
+            .calendars
+            .iter()
+            .map(|calendar| CalendarOccurrences {
+                calendar,
+                windows: calendar
+                    .windows
+                    .iter()
+                    .map(|window| expand_window(calendar, window))
+                    .collect(),
+            })
+            .collect();
+        Expanded {
+            schedules,
+            calendars,
+            feeds_planned: Default::default(),
+        }
+    }
+}
+
+impl<'s> CalendarOccurrences<'s> {
+    /// Every occurrence of the calendar's windows, by start instant (then
+    /// window id and rule date, so the order is total).
+    pub fn by_start(&self) -> Vec<&Occurrence<'s>> {
+        let mut all: Vec<&Occurrence<'s>> = self
+            .windows
+            .iter()
+            .flat_map(|window| &window.occurrences)
+            .collect();
+        all.sort_by_cached_key(|o| (o.start_utc(), o.window.id.as_str(), o.rule_date));
+        all
+    }
 }
 
 /// The services of one group that share a time range: one calendar event.
@@ -197,17 +273,14 @@ pub fn span_instants(
 }
 
 /// The instant the clocks resume after the gap that `local` falls in: the
-/// first local minute after it that exists.
+/// first local time after it that exists, as the zone's transitions say.
 fn resumes(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    let mut probe = local;
-    // No gap is longer than a day (Pacific/Apia skipped 2011-12-30).
-    for _ in 0..=(25 * 60) {
-        probe += Duration::minutes(1);
-        if let LocalResult::Single(time) = tz.from_local_datetime(&probe) {
-            return time.with_timezone(&Utc);
-        }
+    match chrono_tz::GapInfo::new(&local, &tz).and_then(|gap| gap.end) {
+        Some(end) => end.with_timezone(&Utc),
+        // Not in a gap, or one the zone's data does not close: as RFC 5545
+        // reads it.
+        None => to_utc(tz, local),
     }
-    to_utc(tz, local)
 }
 
 /// How a time is best written in a feed so that every client reads the

@@ -12,13 +12,12 @@
 //! - the subscribe page and the manifest call "next" the windows that end
 //!   after it.
 //!
-//! `build` and `list` both see the trimmed schedules, so what `list` prints
-//! is still exactly what the feeds hold.
+//! `build` and `list` both read the trimmed table of occurrences, so what
+//! `list` prints is still exactly what the feeds hold.
 
-use crate::expand::{self, to_utc};
+use crate::expand::{Expanded, to_utc};
 use crate::schedule::model::{Schedules, Timing};
 use chrono::{DateTime, Months, Utc};
-use std::borrow::Cow;
 
 /// The newest `revised` in the schedules: maintcal's "now". `None` only when
 /// no calendar has a window or a revision date.
@@ -39,50 +38,27 @@ pub fn as_of(schedules: &Schedules) -> Option<DateTime<Utc>> {
         .max()
 }
 
-/// The schedules without the windows whose every occurrence ended more than
-/// the calendar's `keep_past_months` before `as_of`. A recurring window is
-/// kept whole while any occurrence is recent: it is one event in the feed,
-/// and dropping part of it would change its rule.
-pub fn trim(schedules: &Schedules, as_of: Option<DateTime<Utc>>) -> Schedules {
-    kept(schedules, as_of).into_owned()
-}
-
-/// [`trim`], without copying the schedules when every window is kept (a
-/// build holds them while it renders).
-pub fn kept(schedules: &Schedules, as_of: Option<DateTime<Utc>>) -> Cow<'_, Schedules> {
+/// The table without the windows whose every occurrence ended more than
+/// their calendar's `keep_past_months` before `as_of`. A recurring window
+/// is kept whole while any occurrence is recent: it is one event in the
+/// feed, and dropping part of it would change its rule.
+pub fn trim<'s>(mut expanded: Expanded<'s>, as_of: Option<DateTime<Utc>>) -> Expanded<'s> {
     let Some(as_of) = as_of else {
-        return Cow::Borrowed(schedules);
+        return expanded;
     };
-    let keep: Vec<Vec<bool>> = schedules
-        .calendars
-        .iter()
-        .map(|calendar| {
-            let tz = calendar.timezone;
-            // Months are counted on the calendar's local dates, as people do.
-            let local_as_of = as_of.with_timezone(&tz).naive_local();
-            let Some(cutoff) =
-                local_as_of.checked_sub_months(Months::new(calendar.keep_past_months))
-            else {
-                return vec![true; calendar.windows.len()];
-            };
-            let cutoff = to_utc(tz, cutoff);
-            calendar
-                .windows
-                .iter()
-                .map(|window| {
-                    let occurrences = expand::occurrences(calendar, window);
-                    occurrences.is_empty() || occurrences.iter().any(|o| o.end_utc() > cutoff)
-                })
-                .collect()
-        })
-        .collect();
-    if keep.iter().flatten().all(|&kept| kept) {
-        return Cow::Borrowed(schedules);
+    for calendar in &mut expanded.calendars {
+        let tz = calendar.calendar.timezone;
+        // Months are counted on the calendar's local dates, as people do.
+        let local_as_of = as_of.with_timezone(&tz).naive_local();
+        let Some(cutoff) =
+            local_as_of.checked_sub_months(Months::new(calendar.calendar.keep_past_months))
+        else {
+            continue;
+        };
+        let cutoff = to_utc(tz, cutoff);
+        calendar.windows.retain(|window| {
+            window.occurrences.is_empty() || window.occurrences.iter().any(|o| o.end_utc() > cutoff)
+        });
     }
-    let mut trimmed = schedules.clone();
-    for (calendar, keep) in trimmed.calendars.iter_mut().zip(keep) {
-        let mut keep = keep.into_iter();
-        calendar.windows.retain(|_| keep.next().unwrap_or(true));
-    }
-    Cow::Owned(trimmed)
+    expanded
 }

@@ -3,8 +3,8 @@
 //! expansion the feeds are built from.
 
 use crate::cli::ListArgs;
-use crate::expand::{self, Occurrence};
-use crate::schedule::model::{ImpactKind, Schedules};
+use crate::expand::{Expanded, Occurrence};
+use crate::schedule::model::ImpactKind;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -40,14 +40,15 @@ pub struct ServiceRow {
 
 /// The rows `list` prints, filtered as asked, ordered by start then group.
 pub fn rows(
-    schedules: &Schedules,
+    expanded: &Expanded,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     group: Option<&str>,
 ) -> Vec<Row> {
     let mut rows = Vec::new();
-    for calendar in &schedules.calendars {
-        for occurrence in expand::calendar_occurrences(calendar) {
+    for table in &expanded.calendars {
+        let calendar = table.calendar;
+        for occurrence in table.by_start() {
             // Overlap with [from 00:00, to+1 00:00) in local time.
             if from
                 .is_some_and(|from| occurrence.end <= from.and_hms_opt(0, 0, 0).unwrap_or_default())
@@ -79,7 +80,7 @@ pub fn rows(
                     services: impact
                         .services
                         .iter()
-                        .filter_map(|service| service_row(&occurrence, service))
+                        .filter_map(|service| service_row(occurrence, service))
                         .collect(),
                 });
             }
@@ -117,7 +118,8 @@ fn local_rfc3339(tz: Tz, instant: DateTime<Utc>) -> String {
     instant.with_timezone(&tz).to_rfc3339()
 }
 
-pub fn print(schedules: &Schedules, args: &ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn print(expanded: &Expanded, args: &ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let schedules = expanded.schedules;
     if let Some(group) = &args.group
         && !schedules.groups().any(|(_, g)| &g.id == group)
     {
@@ -127,7 +129,7 @@ pub fn print(schedules: &Schedules, args: &ListArgs, out: &mut dyn Write) -> any
             crate::schedule::diagnostic::suggestion(group, &known)
         );
     }
-    let rows = rows(schedules, args.from, args.to, args.group.as_deref());
+    let rows = rows(expanded, args.from, args.to, args.group.as_deref());
     if args.json {
         serde_json::to_writer_pretty(&mut *out, &rows)?;
         writeln!(out)?;

@@ -93,17 +93,9 @@ struct WindowFinding {
     unbumped: Vec<(u32, String)>,
 }
 
-/// Compares `outputs` with the files of the same names in `out_dir`.
-pub fn compare(out_dir: &Path, outputs: &[Output], loaded: &Loaded) -> Comparison {
-    let mut comparer = Comparer::default();
-    for output in outputs {
-        comparer.add(out_dir, output);
-    }
-    comparer.finish(loaded)
-}
-
-/// [`compare`] one file at a time, so that a build can drop each file's
-/// bytes once compared.
+/// Compares a build's outputs, one file at a time as they are rendered,
+/// with the files of the same names in the output folder, so that a build
+/// can drop each file's bytes once compared.
 #[derive(Debug, Default)]
 pub struct Comparer {
     findings: BTreeMap<(String, String), WindowFinding>,
@@ -273,7 +265,7 @@ mod tests {
         ))
         .unwrap();
         let loaded = crate::schedule::load_files(vec![("ops.toml".into(), text)]).unwrap();
-        for feed in crate::feed::plan(&loaded.schedules) {
+        for feed in crate::feed::plan(&crate::expand::Expanded::new(&loaded.schedules)) {
             for event in &feed.events {
                 let (calendar, window) = crate::feed::uid_ids(&event.uid).unwrap();
                 assert!(

@@ -8,9 +8,9 @@
 //! Google's and Outlook's "add a calendar" pages), so they are built and
 //! unit-tested here.
 
-use crate::expand::{self, Occurrence};
+use crate::expand::{Expanded, Occurrence};
 use crate::feed::{ALL_FEED_ID, Feed};
-use crate::schedule::model::{Calendar, ImpactKind, Language, Schedules, Status};
+use crate::schedule::model::{Calendar, ImpactKind, Language, Status};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -150,16 +150,17 @@ impl FeedRecord {
 /// How many of a feed's next windows the site lists; the rest are counted.
 pub const NEXT_WINDOWS: usize = 5;
 
-/// Builds the site from the rendered feeds.
+/// Builds the site from the table of occurrences and the rendered feeds.
 pub fn plan(
-    schedules: &Schedules,
+    expanded: &Expanded,
     feeds: &[FeedRecord],
     base_url: Option<&str>,
     as_of: Option<DateTime<Utc>>,
 ) -> Site {
+    let schedules = expanded.schedules;
     let first = schedules.calendars.first();
     let timezone = first.map_or(chrono_tz::UTC, |c| c.timezone);
-    let mut upcoming = upcoming(schedules, as_of);
+    let mut upcoming = upcoming(expanded, as_of);
     let mut site_feeds: Vec<SiteFeed> = feeds
         .iter()
         .map(|feed| {
@@ -206,12 +207,13 @@ pub fn plan(
 /// occurrences that end after `as_of`, in order, and how many there are.
 /// One pass over every occurrence, whatever the number of feeds.
 fn upcoming<'s>(
-    schedules: &'s Schedules,
+    expanded: &'s Expanded,
     as_of: Option<DateTime<Utc>>,
 ) -> HashMap<Option<&'s str>, (Vec<Upcoming>, usize)> {
-    let mut found: Vec<(DateTime<Utc>, &'s Calendar, Occurrence<'s>)> = Vec::new();
-    for calendar in &schedules.calendars {
-        for occurrence in expand::calendar_occurrences(calendar) {
+    let mut found: Vec<(DateTime<Utc>, &'s Calendar, &'s Occurrence<'s>)> = Vec::new();
+    for table in &expanded.calendars {
+        let calendar = table.calendar;
+        for occurrence in table.by_start() {
             if as_of.is_some_and(|now| occurrence.end_utc() <= now) {
                 continue;
             }
@@ -269,7 +271,7 @@ fn upcoming<'s>(
                         .services
                         .iter()
                         .filter(|s| wanted(&s.kind))
-                        .map(|s| service(&occurrence, s))
+                        .map(|s| service(occurrence, s))
                         .collect::<Vec<_>>()
                 };
                 upcoming(

@@ -287,7 +287,7 @@ proptest! {
             }
             Err(other) => return Err(TestCaseError::fail(other.to_string())),
         };
-        let feeds = maintcal::feed::plan(&loaded.schedules);
+        let feeds = maintcal::feed::plan(&maintcal::expand::Expanded::new(&loaded.schedules));
         let all_outputs = maintcal::render_all(&loaded.schedules).expect("renders");
         // The subscribe page: no schedule text may become markup (the page
         // itself has no script and no inline handlers).
@@ -503,7 +503,12 @@ fn pipeline(files: Vec<(std::path::PathBuf, String)>) -> Result<(), TestCaseErro
                     )));
                 }
             }
-            maintcal::list::rows(&loaded.schedules, None, None, None);
+            maintcal::list::rows(
+                &maintcal::expand::Expanded::new(&loaded.schedules),
+                None,
+                None,
+                None,
+            );
         }
         Err(ScheduleError::Invalid { errors, report }) => {
             prop_assert!(errors > 0);

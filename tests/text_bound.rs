@@ -11,7 +11,7 @@ use maintcal::schedule::{Schedules, load_dir, load_files};
 /// Every feed's and every event's real text length against its bound.
 fn assert_bounds_hold(schedules: &Schedules, what: &str) {
     let feed_bounds = feed_text_bounds(schedules);
-    for planned in feed::plans(schedules) {
+    for planned in feed::plans(&maintcal::expand::Expanded::new(schedules)) {
         let Feed {
             id,
             name,

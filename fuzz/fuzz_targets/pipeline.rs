@@ -18,7 +18,12 @@ fuzz_target!(|data: &[u8]| {
                     panic!("{}: {problems:?}", output.file_name);
                 }
             }
-            let _ = maintcal::list::rows(&loaded.schedules, None, None, None);
+            let _ = maintcal::list::rows(
+                &maintcal::expand::Expanded::new(&loaded.schedules),
+                None,
+                None,
+                None,
+            );
         }
         Err(ScheduleError::Invalid { errors, report }) => {
             assert!(errors > 0);

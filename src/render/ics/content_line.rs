@@ -74,7 +74,7 @@ mod tests {
                 env!("CARGO_MANIFEST_DIR")
             );
             let loaded = crate::schedule::load_dir(std::path::Path::new(&dir)).unwrap();
-            for feed in crate::feed::plan(&loaded.schedules) {
+            for feed in crate::feed::plan(&crate::expand::Expanded::new(&loaded.schedules)) {
                 let calendar = build_calendar(&feed);
                 let mut line = String::new();
                 let mut ours = String::from("BEGIN:VCALENDAR\r\n");

@@ -179,7 +179,7 @@ mod tests {
             env!("CARGO_MANIFEST_DIR")
         );
         let loaded = crate::schedule::load_dir(std::path::Path::new(&dir)).unwrap();
-        let feed = crate::feed::plan(&loaded.schedules).remove(0);
+        let feed = crate::feed::plan(&crate::expand::Expanded::new(&loaded.schedules)).remove(0);
         let mut reaching_back = feed.clone();
         for event in &mut reaching_back.events {
             event.first_instant = "2010-01-01T00:00:00Z".parse().unwrap();

@@ -1,0 +1,318 @@
+//! `maintcal build`: the pipeline run end to end. The schedules are
+//! expanded once into a table of occurrences ([`Expanded`]), trimmed to the
+//! horizon, and every later stage reads that table: each feed is planned
+//! once, rendered, handed to the sink and dropped; then the subscribe page
+//! and the manifest; then the files are published (or, with `--check`,
+//! compared with what is there).
+
+use crate::cli::BuildArgs;
+use crate::expand::Expanded;
+use crate::publish::{self, Output, Written};
+use crate::render::{self, RenderError, SiteFormat};
+use crate::schedule::Schedules;
+use crate::{feed, horizon, previous, site};
+use chrono::{DateTime, Utc};
+use std::io::Write;
+use std::path::Path;
+
+pub(crate) fn build(
+    args: &BuildArgs,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let loaded = crate::load(&args.schedules.schedules, stderr)?;
+    let base_url = args.base_url.as_deref();
+    // Each file is handed on as soon as it is rendered and dropped after, so
+    // a build holds a few files' bytes at a time (see `render_each`).
+    let mut warnings = Vec::new();
+    if args.check {
+        let mut check = publish::StaleCheck::default();
+        let mut files = 0;
+        render_each(&loaded.schedules, base_url, |output| {
+            warnings.extend(size_warning(&args.out, &output));
+            check.add(&args.out, &output);
+            files += 1;
+            anyhow::Ok(())
+        })?;
+        for warning in &warnings {
+            writeln!(stderr, "warning: {warning}")?;
+        }
+        let stale = check.finish(&args.out);
+        if !stale.is_empty() {
+            let list: Vec<String> = stale.iter().map(ToString::to_string).collect();
+            anyhow::bail!(
+                "{} is stale: {}; run `maintcal build` and commit the result",
+                args.out.display(),
+                list.join(", ")
+            );
+        }
+        writeln!(stdout, "{}: {files} files up to date", args.out.display())?;
+        return Ok(());
+    }
+    // Files are staged beside their places as they come; none is renamed
+    // into place before every one is rendered, written and compared, and an
+    // error on the way drops the publication, which removes what it staged.
+    let mut publication = publish::Publication::begin(&args.out, &publish::RealDisk)?;
+    let mut comparer = previous::Comparer::default();
+    let mut lines: Vec<(Option<usize>, usize)> = Vec::new();
+    render_each(&loaded.schedules, base_url, |output| {
+        warnings.extend(size_warning(&args.out, &output));
+        comparer.add(&args.out, &output);
+        publication.add(&output)?;
+        lines.push((output.events, output.bytes.len()));
+        anyhow::Ok(())
+    })?;
+    for warning in &warnings {
+        writeln!(stderr, "warning: {warning}")?;
+    }
+    // Before anything is renamed: no event may go back in SEQUENCE.
+    let comparison = comparer.finish(&loaded);
+    stderr.write_all(comparison.report.as_bytes())?;
+    if comparison.errors > 0 {
+        anyhow::bail!(
+            "the schedules would take events back to an older SEQUENCE than {} holds; \
+             nothing was written",
+            args.out.display()
+        );
+    }
+    let report = publication.finish()?;
+    for note in &report.notes {
+        writeln!(stderr, "warning: {note}")?;
+    }
+    for ((events, bytes), (path, written)) in lines.iter().zip(&report.files) {
+        let events = events.map(|n| format!("{n} events  ")).unwrap_or_default();
+        let note = match written {
+            Written::Updated => "",
+            Written::Unchanged => "  (unchanged)",
+        };
+        writeln!(stdout, "{}  {events}{bytes} bytes{note}", path.display())?;
+    }
+    for path in &report.removed {
+        writeln!(stdout, "{}  removed (no longer produced)", path.display())?;
+    }
+    Ok(())
+}
+
+/// Google Calendar refuses to subscribe to feeds larger than about 1 MB.
+pub const GOOGLE_SIZE_LIMIT: usize = 1_000_000;
+
+/// The warning for `output` if it is a feed Google Calendar would refuse.
+fn size_warning(out_dir: &Path, output: &Output) -> Option<String> {
+    (output.events.is_some() && output.bytes.len() > GOOGLE_SIZE_LIMIT).then(|| {
+        format!(
+            "{} is {} bytes: Google Calendar refuses subscriptions over about 1 MB; lower keep_past_months in [calendar] (past windows kept) or split the group",
+            out_dir.join(&output.file_name).display(),
+            output.bytes.len()
+        )
+    })
+}
+
+/// Every output file of a build, handed to `sink` as soon as it is
+/// rendered instead of kept: the feeds first (one per group, then `all`),
+/// then the subscribe page, then the manifest. `base_url` (already checked)
+/// overrides the schedules'.
+///
+/// Each feed is planned, rendered, handed on and dropped, so memory holds
+/// a few feeds (their plans and their bytes) at a time, and only each
+/// file's name, size and hash are kept for the page and the manifest.
+pub fn render_each<E: From<RenderError>>(
+    schedules: &Schedules,
+    base_url: Option<&str>,
+    sink: impl FnMut(Output) -> Result<(), E>,
+) -> Result<(), E> {
+    let as_of = horizon::as_of(schedules);
+    let expanded = horizon::trim(Expanded::new(schedules), as_of);
+    render_expanded(&expanded, as_of, base_url, sink)
+}
+
+/// [`render_each`] from the table of occurrences, already trimmed.
+fn render_expanded<E: From<RenderError>>(
+    expanded: &Expanded,
+    as_of: Option<DateTime<Utc>>,
+    base_url: Option<&str>,
+    mut sink: impl FnMut(Output) -> Result<(), E>,
+) -> Result<(), E> {
+    let base_url = base_url.map(str::to_owned).or_else(|| {
+        expanded
+            .schedules
+            .calendars
+            .iter()
+            .find_map(|c| c.base_url.clone())
+    });
+    let mut feeds = Vec::new();
+    let mut files = Vec::new();
+    // VTIMEZONEs, worked out once per zone and span for every feed.
+    let zones = render::ics::ZoneCache::default();
+    in_order(
+        feed::count(expanded),
+        |index| feed::plan_nth(expanded, index).map(|feed| render_feed(&zones, feed)),
+        |rendered| {
+            let Some(rendered) = rendered else {
+                return Ok(());
+            };
+            let (output, record) = rendered?;
+            files.push(record.file.clone());
+            feeds.push(record);
+            sink(output)
+        },
+    )?;
+    let site = site::plan(expanded, &feeds, base_url.as_deref(), as_of);
+    let site_formats: [&dyn SiteFormat; 2] = [&render::html::Html, &render::manifest::Manifest];
+    for format in site_formats {
+        let bytes = format.render(&site, &files)?;
+        files.push(site::FileRecord::of(format.file_name(), &bytes));
+        sink(Output {
+            file_name: format.file_name().to_owned(),
+            bytes,
+            events: None,
+        })?;
+    }
+    Ok(())
+}
+
+/// Renders one planned feed; the only place a build names the feed format.
+fn render_feed(
+    zones: &render::ics::ZoneCache,
+    feed: feed::Feed,
+) -> Result<(Output, site::FeedRecord), RenderError> {
+    let file_name = format!("{}.{}", feed.id, render::ics::EXTENSION);
+    let mut record = site::FeedRecord::of(&feed, site::FileRecord::default());
+    // The plan is handed over and dropped event by event as it is written,
+    // so the feed is not held twice.
+    let bytes = render::ics::render(feed, zones)?;
+    record.file = site::FileRecord::of(&file_name, &bytes);
+    let output = Output {
+        file_name,
+        bytes,
+        events: Some(record.events),
+    };
+    Ok((output, record))
+}
+
+/// Runs `work` on every index in `0..count` on a few threads and hands the
+/// results to `sink` in index order, on the calling thread, as they come:
+/// `sink` (which writes) overlaps the work on later indices.
+///
+/// Thread `t` of `n` takes indices `t`, `t + n`, `t + 2n`, … and sends each
+/// result down its own channel of one place, which the calling thread reads
+/// in turn: that keeps the order without reordering anything, and bounds
+/// memory to about two results per thread. When `sink` fails, the channels
+/// are dropped, each thread's next send fails, and the threads stop.
+fn in_order<R: Send, E>(
+    count: usize,
+    work: impl Fn(usize) -> R + Sync,
+    mut sink: impl FnMut(R) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::sync::mpsc;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, count.max(1));
+    std::thread::scope(|scope| {
+        let receivers: Vec<mpsc::Receiver<R>> = (0..threads)
+            .map(|first| {
+                let (sender, receiver) = mpsc::sync_channel(1);
+                let work = &work;
+                scope.spawn(move || {
+                    for index in (first..count).step_by(threads) {
+                        if sender.send(work(index)).is_err() {
+                            return;
+                        }
+                    }
+                });
+                receiver
+            })
+            .collect();
+        for index in 0..count {
+            // A thread only hangs up after sending all of its indices.
+            let Ok(result) = receivers[index % threads].recv() else {
+                break;
+            };
+            sink(result)?;
+        }
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::Ordering;
+
+    #[test]
+    fn only_feeds_over_the_limit_get_a_warning() {
+        let output = |name: &str, size: usize, events| Output {
+            file_name: name.to_owned(),
+            bytes: vec![b'x'; size],
+            events,
+        };
+        let warnings: Vec<String> = [
+            output("small.ics", GOOGLE_SIZE_LIMIT, Some(1)),
+            output("big.ics", GOOGLE_SIZE_LIMIT + 1, Some(1)),
+            output("index.html", GOOGLE_SIZE_LIMIT + 1, None),
+        ]
+        .iter()
+        .filter_map(|output| size_warning(Path::new("out"), output))
+        .collect();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with("out/big.ics is 1000001 bytes"),
+            "{}",
+            warnings[0]
+        );
+    }
+
+    #[test]
+    fn results_come_in_order_and_an_error_stops_the_work() {
+        let mut seen = Vec::new();
+        let result: Result<(), usize> = in_order(
+            50,
+            |index| index * 10,
+            |value| {
+                seen.push(value);
+                Ok(())
+            },
+        );
+        assert_eq!(result, Ok(()));
+        assert_eq!(seen, (0..50).map(|i| i * 10).collect::<Vec<_>>());
+
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let result = in_order(
+            1000,
+            |index| {
+                done.fetch_add(1, Ordering::Relaxed);
+                index
+            },
+            |index| if index == 3 { Err(index) } else { Ok(()) },
+        );
+        assert_eq!(result, Err(3));
+        // Each thread stops at its next send: a few results past the
+        // failing one, not the thousand.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert!(
+            done.load(Ordering::Relaxed) <= 4 + 3 * threads,
+            "{}",
+            done.load(Ordering::Relaxed)
+        );
+    }
+
+    #[test]
+    fn a_build_plans_each_feed_once() {
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/cases/features/schedules"
+        );
+        let loaded = crate::schedule::load_dir(Path::new(dir)).expect("the fixture loads");
+        let as_of = horizon::as_of(&loaded.schedules);
+        let expanded = horizon::trim(Expanded::new(&loaded.schedules), as_of);
+        let mut files = Vec::new();
+        render_expanded(&expanded, as_of, None, |output| {
+            files.push(output.file_name);
+            Ok::<(), RenderError>(())
+        })
+        .expect("the fixture renders");
+        let feeds = feed::count(&expanded);
+        assert!(feeds > 2, "{files:?}");
+        assert_eq!(files.len(), feeds + 2, "{files:?}");
+        assert_eq!(expanded.feeds_planned.load(Ordering::Relaxed), feeds);
+    }
+}
