@@ -1,0 +1,249 @@
+//! Nothing lost, nothing misreported (issue 12): the binary, run as a
+//! careless or hostile user would run it.
+//!
+//! - Files maintcal never wrote are never overwritten: a hand-written page,
+//!   a foreign `feeds.json`, a template folder given as `--out`.
+//! - A killed build never leaves a mixed set unnoticed (the kill loop is
+//!   `#[ignore]`d: `cargo test --test nothing_lost -- --ignored`).
+//! - The exit status tells whether the build happened, whatever becomes of
+//!   the printing: closed pipes and full devices on stdout and stderr.
+//!
+//! Self-contained (its own helpers), so it can move into another test
+//! binary as it is.
+// Pipes, signals and /dev/full: Unix only.
+#![cfg(unix)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn maintcal() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_maintcal"))
+}
+
+/// One calendar with `groups` groups, all stopped by one window at `hour`
+/// (so that moving the hour changes every feed), and, if `overlap`, a second
+/// window inside the first in group 0, which gives a warning on stderr.
+fn write_schedules(dir: &Path, groups: usize, hour: u32, overlap: bool) {
+    let mut text = String::from(
+        "[calendar]\nid = \"many\"\nname = \"Many\"\ntimezone = \"Europe/Paris\"\nlanguage = \"en\"\n",
+    );
+    for g in 0..groups {
+        text.push_str(&format!(
+            "\n[groups.g{g}]\nname = \"Group {g}\"\nservices = [\"s\"]\n"
+        ));
+    }
+    text.push_str(&format!(
+        "\n[windows.w]\nevery = \"month\"\non = \"2nd sunday\"\nfrom = 2021-01-01\ncount = 12\nstart = {hour:02}:00\nend = {:02}:00\nstatus = \"confirmed\"\nrevised = 2021-05-01T00:00:00Z\n",
+        hour + 2
+    ));
+    for g in 0..groups {
+        text.push_str(&format!("\n[windows.w.impact.g{g}]\nstops = [\"s\"]\n"));
+    }
+    if overlap {
+        text.push_str(&format!(
+            "\n[windows.inside]\ndate = 2021-02-14\nstart = {:02}:30\nend = {:02}:00\nstatus = \"confirmed\"\nrevised = 2021-05-01T00:00:00Z\nimpact.g0.stops = [\"s\"]\n",
+            hour,
+            hour + 3
+        ));
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("many.toml"), text).unwrap();
+}
+
+/// Every entry of `dir` but maintcal's hidden ones, with its bytes (empty
+/// for a folder).
+fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap())
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().unwrap();
+            if name.starts_with(".maintcal-") {
+                return None;
+            }
+            let bytes = if entry.path().is_file() {
+                std::fs::read(entry.path()).unwrap()
+            } else {
+                Vec::new()
+            };
+            Some((name, bytes))
+        })
+        .collect()
+}
+
+fn build_args(schedules: &Path, out: &Path) -> Vec<std::ffi::OsString> {
+    vec![
+        "build".into(),
+        "--schedules".into(),
+        schedules.into(),
+        "--out".into(),
+        out.into(),
+    ]
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A pipe whose reading end is already closed: every write to it fails
+/// with EPIPE, as when `grep -q` or `head` has stopped reading.
+fn closed_pipe() -> std::io::PipeWriter {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    writer
+}
+
+fn dev_full() -> Stdio {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap()
+        .into()
+}
+
+/// The build of `schedules` into a fresh folder, for comparison.
+fn reference(schedules: &Path) -> BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let status = maintcal()
+        .args(build_args(schedules, out.path()))
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{}", text(&status.stderr));
+    contents(out.path())
+}
+
+fn exit_code(output: &Output) -> Option<i32> {
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(
+        output.status.signal(),
+        None,
+        "maintcal died of a signal: {}",
+        text(&output.stderr)
+    );
+    output.status.code()
+}
+
+// ---- the exit status tells the truth -----------------------------------------
+
+#[test]
+fn a_build_whose_output_and_warnings_go_to_a_closed_pipe_still_succeeds() {
+    // `maintcal build 2>&1 | grep -q warning`: grep stops reading at the
+    // first warning.
+    let root = tempfile::tempdir().unwrap();
+    let schedules = root.path().join("schedules");
+    write_schedules(&schedules, 3, 2, true);
+    let out = root.path().join("out");
+    let pipe = closed_pipe();
+    let output = maintcal()
+        .args(build_args(&schedules, &out))
+        .stdout(pipe.try_clone().unwrap())
+        .stderr(pipe)
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&output), Some(0));
+    assert_eq!(contents(&out), reference(&schedules));
+}
+
+#[test]
+fn a_build_whose_warnings_cannot_be_written_still_succeeds() {
+    let root = tempfile::tempdir().unwrap();
+    let schedules = root.path().join("schedules");
+    write_schedules(&schedules, 3, 2, true);
+    for stderr in [Stdio::from(closed_pipe()), dev_full()] {
+        let out = root.path().join("out");
+        let _ = std::fs::remove_dir_all(&out);
+        let output = maintcal()
+            .args(build_args(&schedules, &out))
+            .stderr(stderr)
+            .output()
+            .unwrap();
+        assert_eq!(exit_code(&output), Some(0));
+        assert!(text(&output.stdout).contains("g0.ics"));
+        assert_eq!(contents(&out), reference(&schedules));
+    }
+}
+
+#[test]
+fn a_build_whose_report_cannot_be_written_succeeds_and_says_so_on_stderr() {
+    let root = tempfile::tempdir().unwrap();
+    let schedules = root.path().join("schedules");
+    write_schedules(&schedules, 3, 2, false);
+    let out = root.path().join("out");
+    let output = maintcal()
+        .args(build_args(&schedules, &out))
+        .stdout(dev_full())
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&output), Some(0), "{}", text(&output.stderr));
+    assert_eq!(contents(&out), reference(&schedules));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("could not print") && stderr.contains("No space left on device"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("was updated"), "{stderr}");
+}
+
+#[test]
+fn a_failed_build_fails_even_when_nothing_can_be_printed() {
+    let root = tempfile::tempdir().unwrap();
+    let schedules = root.path().join("schedules");
+    std::fs::create_dir(&schedules).unwrap();
+    std::fs::write(schedules.join("bad.toml"), "[calendar\n").unwrap();
+    let out = root.path().join("out");
+    let pipe = closed_pipe();
+    let output = maintcal()
+        .args(build_args(&schedules, &out))
+        .stdout(pipe.try_clone().unwrap())
+        .stderr(pipe)
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&output), Some(1));
+    assert!(!out.exists());
+    let output = maintcal()
+        .args(build_args(&schedules, &out))
+        .stderr(dev_full())
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&output), Some(1));
+}
+
+#[test]
+fn list_into_a_closed_pipe_ends_quietly_with_success() {
+    // `maintcal list | head -1`
+    let root = tempfile::tempdir().unwrap();
+    let schedules = root.path().join("schedules");
+    write_schedules(&schedules, 3, 2, false);
+    let output = maintcal()
+        .arg("list")
+        .arg("--schedules")
+        .arg(&schedules)
+        .stdout(closed_pipe())
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&output), Some(0), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stderr), "");
+}
+
+#[test]
+fn output_that_cannot_be_written_for_another_reason_is_an_error() {
+    let root = tempfile::tempdir().unwrap();
+    let schedules = root.path().join("schedules");
+    write_schedules(&schedules, 3, 2, false);
+    let runs: [&[&str]; 4] = [&["--help"], &["--version"], &["list"], &["check"]];
+    for args in runs {
+        let mut command = maintcal();
+        command.args(args);
+        if args[0] == "list" || args[0] == "check" {
+            command.arg("--schedules").arg(&schedules);
+        }
+        let output = command.stdout(dev_full()).output().unwrap();
+        assert_eq!(exit_code(&output), Some(1), "{args:?}");
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains("No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
