@@ -88,6 +88,7 @@ fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> an
     // into place before every one is rendered, written and compared, and an
     // error on the way drops the publication, which removes what it staged.
     let mut publication = publish::Publication::begin(&args.out, &publish::RealDisk)?;
+    publication.claim(&output_names(&loaded.schedules))?;
     let mut comparer = previous::Comparer::default();
     let mut lines: Vec<(Option<usize>, usize)> = Vec::new();
     render_each(&loaded.schedules, base_url, |output| {
@@ -219,6 +220,19 @@ pub fn render_each<E: From<RenderError>>(
     Ok(())
 }
 
+/// The names of the files [`render_each`] gives, in its order, known before
+/// anything is rendered, so that a build refuses a folder where they would
+/// overwrite files maintcal did not write before it stages any.
+pub fn output_names(schedules: &Schedules) -> Vec<String> {
+    let extension = render::ics::Ics::default().extension();
+    let site_formats: [&dyn SiteFormat; 2] = [&render::html::Html, &render::manifest::Manifest];
+    (schedules.groups().map(|(_, group)| group.id.as_str()))
+        .chain([feed::ALL_FEED_ID])
+        .map(|id| format!("{id}.{extension}"))
+        .chain(site_formats.map(|format| format.file_name().to_owned()))
+        .collect()
+}
+
 /// Plans and renders every feed, handing each to `sink` in [`feed::plan`]'s
 /// order. Feeds are independent, so worker threads (one per core the
 /// process may use) each take the next feed not yet taken; the calling
@@ -319,6 +333,22 @@ fn render_feed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_names_are_the_names_render_gives() {
+        let loaded = schedule::load_dir(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("schedules")
+                .as_path(),
+        )
+        .unwrap();
+        let rendered: Vec<String> = render_all(&loaded.schedules)
+            .unwrap()
+            .into_iter()
+            .map(|output| output.file_name)
+            .collect();
+        assert_eq!(output_names(&loaded.schedules), rendered);
+    }
 
     #[test]
     fn only_feeds_over_the_limit_get_a_warning() {

@@ -247,3 +247,143 @@ fn output_that_cannot_be_written_for_another_reason_is_an_error() {
         );
     }
 }
+
+// ---- files maintcal never wrote are never overwritten -------------------------
+
+/// Every entry of `dir`, hidden ones too, with its bytes and mtime, and the
+/// folder's own mtime: a build refused must not even have staged a file.
+fn everything(
+    dir: &Path,
+) -> (
+    std::time::SystemTime,
+    BTreeMap<String, (Vec<u8>, std::time::SystemTime)>,
+) {
+    let entries = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            let meta = entry.metadata().unwrap();
+            let bytes = if meta.is_file() {
+                std::fs::read(entry.path()).unwrap()
+            } else {
+                Vec::new()
+            };
+            (
+                entry.file_name().into_string().unwrap(),
+                (bytes, meta.modified().unwrap()),
+            )
+        })
+        .collect();
+    (std::fs::metadata(dir).unwrap().modified().unwrap(), entries)
+}
+
+/// Builds `schedules` into `out`, which must be refused: fails naming every
+/// one of `files` and saying what to do, and leaves `out` exactly as it was.
+fn assert_refused(schedules: &Path, out: &Path, files: &[&str]) {
+    let before = everything(out);
+    // Past the file system's timestamp grain, so a change would show.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let output = maintcal()
+        .args(build_args(schedules, out))
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&output), Some(1));
+    let stderr = text(&output.stderr);
+    for file in files {
+        assert!(
+            stderr.contains(&out.join(file).display().to_string()),
+            "{file} not named: {stderr}"
+        );
+    }
+    assert!(stderr.contains("maintcal did not write"), "{stderr}");
+    assert!(stderr.contains("so this build changed nothing"), "{stderr}");
+    assert!(stderr.contains("Move"), "no advice: {stderr}");
+    assert_eq!(everything(out), before, "the folder changed");
+}
+
+#[test]
+fn a_hand_written_page_in_a_folder_maintcal_never_built_is_not_overwritten() {
+    let root = tempfile::tempdir().unwrap();
+    let schedules = root.path().join("schedules");
+    write_schedules(&schedules, 3, 2, false);
+    let out = root.path().join("site");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("index.html"), "<h1>my own page</h1>").unwrap();
+    std::fs::write(out.join("all.ics"), "BEGIN:VCALENDAR\r\n").unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    assert_refused(&schedules, &out, &["index.html", "all.ics"]);
+}
+
+#[test]
+fn a_feeds_json_maintcal_did_not_write_is_not_overwritten() {
+    let root = tempfile::tempdir().unwrap();
+    let schedules = root.path().join("schedules");
+    write_schedules(&schedules, 3, 2, false);
+    let out = root.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(
+        out.join("feeds.json"),
+        r#"{"generator":"other","feeds":[]}"#,
+    )
+    .unwrap();
+    assert_refused(&schedules, &out, &["feeds.json"]);
+    std::fs::write(out.join("feeds.json"), "not json").unwrap();
+    assert_refused(&schedules, &out, &["feeds.json"]);
+}
+
+#[test]
+fn the_template_folder_given_as_out_is_not_overwritten() {
+    // `maintcal build --out templates` in the repository, on a copy.
+    let root = tempfile::tempdir().unwrap();
+    let schedules = root.path().join("schedules");
+    write_schedules(&schedules, 3, 2, false);
+    let templates = root.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for entry in std::fs::read_dir(repo).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+    }
+    assert_refused(&schedules, &templates, &["index.html"]);
+}
+
+#[test]
+fn a_hand_written_file_at_a_new_feeds_name_is_not_overwritten() {
+    let root = tempfile::tempdir().unwrap();
+    let (three, four) = (root.path().join("three"), root.path().join("four"));
+    write_schedules(&three, 3, 2, false);
+    write_schedules(&four, 4, 2, false);
+    let out = root.path().join("out");
+    let built = maintcal().args(build_args(&three, &out)).output().unwrap();
+    assert_eq!(exit_code(&built), Some(0));
+    // Not in the record: maintcal has never written g3.ics.
+    std::fs::write(out.join("g3.ics"), "someone else's calendar").unwrap();
+    assert_refused(&four, &out, &["g3.ics"]);
+    // Moved away, the build goes through.
+    std::fs::remove_file(out.join("g3.ics")).unwrap();
+    let built = maintcal().args(build_args(&four, &out)).output().unwrap();
+    assert_eq!(exit_code(&built), Some(0));
+    assert_eq!(contents(&out), reference(&four));
+}
+
+#[test]
+fn a_first_build_beside_other_files_and_rebuilds_over_its_own_go_through() {
+    let root = tempfile::tempdir().unwrap();
+    let (old, new) = (root.path().join("old"), root.path().join("new"));
+    write_schedules(&old, 3, 2, false);
+    write_schedules(&new, 2, 4, false);
+    let out = root.path().join("public");
+    std::fs::create_dir_all(out.join("assets")).unwrap();
+    std::fs::write(out.join("CNAME"), "cal.example.com").unwrap();
+    for schedules in [&old, &new, &old] {
+        let built = maintcal()
+            .args(build_args(schedules, &out))
+            .output()
+            .unwrap();
+        assert_eq!(exit_code(&built), Some(0), "{}", text(&built.stderr));
+        let mut expected = reference(schedules);
+        expected.insert("CNAME".into(), b"cal.example.com".to_vec());
+        expected.insert("assets".into(), Vec::new());
+        assert_eq!(contents(&out), expected);
+    }
+}
