@@ -387,3 +387,169 @@ fn a_first_build_beside_other_files_and_rebuilds_over_its_own_go_through() {
         assert_eq!(contents(&out), expected);
     }
 }
+
+// ---- a killed build never leaves a mixed set unnoticed -------------------------
+
+const UNFINISHED: &str = ".maintcal-unfinished";
+
+fn check(schedules: &Path, out: &Path) -> Output {
+    maintcal()
+        .args(build_args(schedules, out))
+        .arg("--check")
+        .output()
+        .unwrap()
+}
+
+/// After a stopped build: `build --check` fails and says why, whichever
+/// schedules it is given; then `build` of `next` leaves exactly `expected`
+/// (its set and the foreign files), and nothing of maintcal's hidden.
+fn assert_detected_and_repaired(
+    out: &Path,
+    versions: [&Path; 2],
+    next: &Path,
+    expected: &BTreeMap<String, Vec<u8>>,
+) {
+    for schedules in versions {
+        let checked = check(schedules, out);
+        assert_eq!(exit_code(&checked), Some(1));
+        let stderr = text(&checked.stderr);
+        assert!(
+            stderr.contains(
+                "a build was stopped while replacing files, so the folder may mix two builds"
+            ),
+            "{stderr}"
+        );
+    }
+    let built = maintcal().args(build_args(next, out)).output().unwrap();
+    assert_eq!(exit_code(&built), Some(0), "{}", text(&built.stderr));
+    assert!(
+        text(&built.stderr).contains("held files of two builds"),
+        "{}",
+        text(&built.stderr)
+    );
+    assert_eq!(&contents(out), expected);
+    let hidden: Vec<_> = std::fs::read_dir(out)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with(".maintcal-"))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+    assert_eq!(exit_code(&check(next, out)), Some(0));
+}
+
+#[test]
+fn a_set_left_mixed_is_detected_and_the_next_build_replaces_all_of_it() {
+    // What a build from `old` to `new` leaves when it is killed after
+    // renaming some files: the mark with the new record, a new feed (g0),
+    // a feed of a group `old` did not have (g3), the rest old.
+    let root = tempfile::tempdir().unwrap();
+    let (old, new) = (root.path().join("old"), root.path().join("new"));
+    write_schedules(&old, 3, 2, false);
+    write_schedules(&new, 4, 5, false);
+    let (old_set, new_set) = (reference(&old), reference(&new));
+    let foreign = BTreeMap::from([("CNAME".to_owned(), b"cal.example.com".to_vec())]);
+    for next in [&old, &new] {
+        let out = root.path().join("out");
+        let _ = std::fs::remove_dir_all(&out);
+        std::fs::create_dir(&out).unwrap();
+        for (name, bytes) in old_set.iter().chain(&foreign) {
+            std::fs::write(out.join(name), bytes).unwrap();
+        }
+        for name in ["g0.ics", "g3.ics"] {
+            std::fs::write(out.join(name), &new_set[name]).unwrap();
+        }
+        std::fs::write(out.join(UNFINISHED), &new_set["feeds.json"]).unwrap();
+        let mut expected = reference(next);
+        expected.extend(foreign.clone());
+        assert_detected_and_repaired(&out, [&old, &new], next, &expected);
+    }
+}
+
+/// A small xorshift generator: the kill loop's moments, reproducible from
+/// the seed it prints.
+struct Moments(u64);
+
+impl Moments {
+    fn below(&mut self, bound: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % bound.max(1)
+    }
+}
+
+#[test]
+#[ignore = "kills builds for up to 60 s: cargo test --test nothing_lost -- --ignored"]
+fn builds_killed_at_random_moments_leave_the_old_set_the_new_set_or_a_detected_mix() {
+    use std::time::{Duration, Instant};
+    let root = tempfile::tempdir().unwrap();
+    // Two versions that differ in every feed and in their set of files.
+    let (a, b) = (root.path().join("a"), root.path().join("b"));
+    write_schedules(&a, 120, 2, false);
+    write_schedules(&b, 110, 5, false);
+    let foreign = BTreeMap::from([("notes.txt".to_owned(), b"mine".to_vec())]);
+    // Each version's set, with the file that is not maintcal's.
+    let sets = [reference(&a), reference(&b)].map(|mut set| {
+        set.extend(foreign.clone());
+        set
+    });
+    let versions = [a.as_path(), b.as_path()];
+    let out = root.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    // How long an uninterrupted build takes, to kill within it.
+    let started = Instant::now();
+    let built = maintcal().args(build_args(&a, &out)).output().unwrap();
+    assert_eq!(exit_code(&built), Some(0));
+    let span = started.elapsed().as_micros() as u64;
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("seed {seed}, an uninterrupted build takes {span} µs");
+    let mut moments = Moments(seed);
+    let (mut current, mut kills, mut mixed, mut whole) = (0, 0, 0, 0);
+    // An iteration takes at most five builds, so this ends within 60 s.
+    let deadline = Instant::now() + Duration::from_secs(40);
+    while Instant::now() < deadline {
+        let target = 1 - current;
+        let mut child = maintcal()
+            .args(build_args(versions[target], &out))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // Every other build is killed the moment its mark appears (the
+        // renames are a sliver of a build, rarely hit at random).
+        if kills % 2 == 0 {
+            std::thread::sleep(Duration::from_micros(moments.below(span * 6 / 5)));
+        } else {
+            let give_up = Instant::now() + Duration::from_micros(span * 3);
+            while !out.join(UNFINISHED).exists() && Instant::now() < give_up {
+                std::hint::spin_loop();
+            }
+        }
+        let _ = child.kill(); // SIGKILL; fails only if it has finished
+        let status = child.wait().unwrap();
+        kills += 1;
+        let now = contents(&out);
+        if out.join(UNFINISHED).exists() {
+            mixed += 1;
+            assert_detected_and_repaired(&out, versions, versions[target], &sets[target]);
+            current = target;
+        } else if now == sets[target] {
+            whole += 1;
+            current = target;
+        } else {
+            assert_eq!(
+                now, sets[current],
+                "after kill {kills} ({status}): neither the old set nor the new, and no mark"
+            );
+        }
+    }
+    eprintln!(
+        "{kills} builds killed: {mixed} left a mix (detected, repaired), {whole} had finished"
+    );
+    assert!(mixed > 0, "no build was killed while replacing files");
+}
