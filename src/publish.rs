@@ -231,7 +231,12 @@ impl<'d> Publication<'d> {
         // the mark says so if this build is stopped in between.
         let changing = !files.is_empty() || !record.is_empty() || !unproduced.is_empty();
         if changing {
-            record::mark_unfinished(&self.out_dir, &self.record).with_context(|| {
+            // This build's files, and every file already maintcal's: if
+            // this build is repairing a stopped one and is stopped in turn,
+            // the files of both stay maintcal's.
+            let mut mark = self.record.clone();
+            mark.extend(self.owned.entries());
+            record::mark_unfinished(&self.out_dir, &mark).with_context(|| {
                 format!(
                     "cannot start replacing files, so nothing in {} was changed",
                     self.out_dir.display()
@@ -254,14 +259,14 @@ impl<'d> Publication<'d> {
         }
         // Make the renames themselves durable before the mark goes.
         sync_folder(&self.out_dir);
-        if changing || self.owned.unfinished.is_some() {
-            if let Err(error) = record::clear_unfinished(&self.out_dir) {
-                self.report.notes.push(format!(
-                    "every file is in place, but {} could not be removed ({error}); \
-                     the next build removes it",
-                    self.out_dir.join(record::UNFINISHED).display()
-                ));
-            }
+        if (changing || self.owned.unfinished.is_some())
+            && let Err(error) = record::clear_unfinished(&self.out_dir)
+        {
+            self.report.notes.push(format!(
+                "every file is in place, but {} could not be removed ({error}); \
+                 the next build removes it",
+                self.out_dir.join(record::UNFINISHED).display()
+            ));
         }
         Ok(self.report)
     }

@@ -91,6 +91,18 @@ impl Owned {
         }
     }
 
+    /// Every recorded file with each hash, for the mark of a build that
+    /// replaces files: should that build be stopped too, what an earlier
+    /// stopped build wrote stays maintcal's.
+    pub fn entries(&self) -> impl Iterator<Item = OwnedFile> + '_ {
+        self.files.iter().flat_map(|(name, hashes)| {
+            hashes.iter().map(|sha256| OwnedFile {
+                file: name.clone(),
+                sha256: sha256.clone(),
+            })
+        })
+    }
+
     /// Whether maintcal wrote exactly these bytes (by hash) as `name`.
     pub fn wrote(&self, name: &str, sha256: &str) -> bool {
         self.files
@@ -233,6 +245,21 @@ mod tests {
         assert!(owned.wrote("a.ics", "old") && owned.wrote("a.ics", "new"));
         assert!(owned.may_replace("b.ics") && owned.may_replace("feeds.json"));
         assert!(!owned.may_replace("c.ics"));
+        // A build repairing this one writes its own record and everything
+        // already owned into its mark: stopped too, it loses nothing.
+        let mut mark = vec![file("a.ics", "newer")];
+        mark.extend(owned.entries());
+        mark_unfinished(dir.path(), &mark).unwrap();
+        std::fs::write(dir.path().join(manifest::FILE_NAME), record(&[])).unwrap();
+        let owned = Owned::read(dir.path()).unwrap();
+        for (name, sha) in [
+            ("a.ics", "old"),
+            ("a.ics", "new"),
+            ("a.ics", "newer"),
+            ("b.ics", "new"),
+        ] {
+            assert!(owned.wrote(name, sha), "{name} {sha}");
+        }
         clear_unfinished(dir.path()).unwrap();
         assert!(Owned::read(dir.path()).unwrap().unfinished.is_none());
     }
