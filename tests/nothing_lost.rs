@@ -553,3 +553,75 @@ fn builds_killed_at_random_moments_leave_the_old_set_the_new_set_or_a_detected_m
     );
     assert!(mixed > 0, "no build was killed while replacing files");
 }
+
+// ---- no wrong value reaches a feed ------------------------------------------
+
+/// One window with `revision` (and, if given, one changed occurrence with
+/// `change`) in a calendar whose own revision is `calendar`.
+fn write_revisions(dir: &Path, calendar: u64, revision: u64, change: Option<u64>) {
+    let mut text = format!(
+        "[calendar]\nid = \"rev\"\nname = \"Rev\"\ntimezone = \"Europe/Paris\"\nlanguage = \"en\"\nrevision = {calendar}\n\n[groups.db]\nname = \"DB\"\nservices = [\"s\"]\n\n[windows.w]\nevery = \"month\"\non = \"2nd sunday\"\nfrom = 2021-01-01\ncount = 2\nstart = 02:00\nend = 04:00\nstatus = \"confirmed\"\nrevised = 2021-01-01T00:00:00Z\nrevision = {revision}\nimpact.db.stops = [\"s\"]\n"
+    );
+    if let Some(change) = change {
+        text.push_str(&format!(
+            "\n[windows.w.changes.2021-02-14]\nstart = 03:00\nrevised = 2021-01-02T00:00:00Z\nrevision = {change}\n"
+        ));
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("rev.toml"), text).unwrap();
+}
+
+#[test]
+fn revisions_whose_sequence_would_leave_the_icalendar_integer_range_are_errors_at_their_place() {
+    let root = tempfile::tempdir().unwrap();
+    let schedules = root.path().join("schedules");
+    let max = 2_147_483_647_u64;
+    // (calendar, window, change) -> the line the error points at
+    let cases = [
+        ((4_294_967_295, 1, None), 6),
+        ((max + 1, 0, None), 6),
+        ((1, max, None), 21),
+        ((0, max + 1, None), 21),
+        ((0, 0, Some(max + 1)), 27),
+        ((5, 1, Some(max - 4)), 27),
+    ];
+    for ((calendar, window, change), line) in cases {
+        write_revisions(&schedules, calendar, window, change);
+        for command in ["check", "build"] {
+            let out = root.path().join("out");
+            let output = maintcal()
+                .arg(command)
+                .arg("--schedules")
+                .arg(&schedules)
+                .args(if command == "build" {
+                    vec!["--out".into(), out.clone().into_os_string()]
+                } else {
+                    vec![]
+                })
+                .output()
+                .unwrap();
+            let stderr = text(&output.stderr);
+            assert_eq!(
+                exit_code(&output),
+                Some(1),
+                "{calendar} {window} {change:?}: {stderr}"
+            );
+            assert!(stderr.contains("2147483647"), "{stderr}");
+            assert!(
+                stderr.contains(&format!("rev.toml:{line}:")),
+                "line {line}: {stderr}"
+            );
+            assert!(!out.exists(), "build wrote {}", out.display());
+        }
+    }
+    // At the limit, the feed says so.
+    write_revisions(&schedules, 5, max - 5, Some(max - 5));
+    let out = root.path().join("out");
+    let output = maintcal()
+        .args(build_args(&schedules, &out))
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&output), Some(0), "{}", text(&output.stderr));
+    let feed = std::fs::read_to_string(out.join("db.ics")).unwrap();
+    assert_eq!(feed.matches("SEQUENCE:2147483647\r\n").count(), 2, "{feed}");
+}

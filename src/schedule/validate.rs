@@ -14,6 +14,8 @@ use std::ops::Range;
 use std::sync::Arc;
 use toml::Spanned;
 
+mod revisions;
+
 /// The parsed sections of one file, each already deserialized on its own so
 /// that a problem in one window does not hide the problems in the next.
 #[derive(Debug, Default)]
@@ -174,6 +176,7 @@ impl Validator {
             );
         }
         let windows = self.windows(&sections.windows, &groups);
+        self.check_revisions(calendar.revision.as_ref(), &sections.windows);
 
         if self.error_count() > errors_before {
             return None;
