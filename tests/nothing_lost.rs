@@ -625,3 +625,99 @@ fn revisions_whose_sequence_would_leave_the_icalendar_integer_range_are_errors_a
     let feed = std::fs::read_to_string(out.join("db.ics")).unwrap();
     assert_eq!(feed.matches("SEQUENCE:2147483647\r\n").count(), 2, "{feed}");
 }
+
+/// A calendar in `zone` with one window whose timing is `timing` (TOML
+/// lines), the rest fixed; `extra` follows the window.
+fn write_window(dir: &Path, zone: &str, timing: &str, extra: &str) {
+    let text = format!(
+        "[calendar]\nid = \"edge\"\nname = \"Edge\"\ntimezone = \"{zone}\"\nlanguage = \"en\"\n\n[groups.db]\nname = \"DB\"\nservices = [\"s\"]\n\n[windows.w]\n{timing}\nstatus = \"confirmed\"\nrevised = 2021-01-01T00:00:00Z\nimpact.db.stops = [\"s\"]\n{extra}"
+    );
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("edge.toml"), text).unwrap();
+}
+
+#[test]
+fn windows_that_would_end_past_year_9999_are_errors_at_their_place() {
+    let root = tempfile::tempdir().unwrap();
+    let schedules = root.path().join("schedules");
+    let next_day = "start = 23:00\nend = 01:00\nends_next_day = true";
+    // (zone, timing, extra) -> the line the error points at
+    let cases = [
+        (
+            "Europe/Paris",
+            format!("date = 9999-12-31\n{next_day}"),
+            String::new(),
+            12,
+        ),
+        (
+            "Pacific/Honolulu",
+            "date = 9999-12-31\nstart = 20:00\nend = 23:00".to_owned(),
+            String::new(),
+            12,
+        ),
+        (
+            "Asia/Tokyo",
+            "date = 0000-01-01\nstart = 02:00\nend = 03:00".to_owned(),
+            String::new(),
+            12,
+        ),
+        (
+            "Europe/Paris",
+            format!(
+                "every = \"month\"\non = \"2nd sunday\"\nfrom = 9999-06-01\ncount = 12\n{next_day}"
+            ),
+            String::new(),
+            15,
+        ),
+        (
+            "Europe/Paris",
+            format!(
+                "every = \"month\"\non = \"2nd sunday\"\nfrom = 9999-06-01\ncount = 2\n{next_day}"
+            ),
+            "\n[windows.w.changes.9999-07-11]\ndate = 9999-12-31\n".to_owned(),
+            24,
+        ),
+    ];
+    for (zone, timing, extra, line) in &cases {
+        write_window(&schedules, zone, timing, extra);
+        let out = root.path().join("out");
+        for build in [false, true] {
+            let mut command = maintcal();
+            if build {
+                command.args(build_args(&schedules, &out));
+            } else {
+                command.arg("check").arg("--schedules").arg(&schedules);
+            }
+            let output = command.output().unwrap();
+            let stderr = text(&output.stderr);
+            assert_eq!(exit_code(&output), Some(1), "{timing}: {stderr}");
+            assert!(
+                stderr.contains("9999-12-30, the dates a feed can hold"),
+                "{stderr}"
+            );
+            assert!(
+                stderr.contains(&format!("edge.toml:{line}:")),
+                "line {line}: {stderr}"
+            );
+            assert!(!out.exists());
+        }
+    }
+    // The last night a feed can hold.
+    write_window(
+        &schedules,
+        "Pacific/Honolulu",
+        &format!("date = 9999-12-29\n{next_day}"),
+        "",
+    );
+    let out = root.path().join("out");
+    let output = maintcal()
+        .args(build_args(&schedules, &out))
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&output), Some(0), "{}", text(&output.stderr));
+    let feed = std::fs::read_to_string(out.join("db.ics")).unwrap();
+    assert!(
+        feed.contains("DTEND;TZID=Pacific/Honolulu:99991230T010000\r\n"),
+        "{feed}"
+    );
+}

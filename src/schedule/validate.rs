@@ -14,6 +14,7 @@ use std::ops::Range;
 use std::sync::Arc;
 use toml::Spanned;
 
+mod dates;
 mod revisions;
 
 /// The parsed sections of one file, each already deserialized on its own so
@@ -177,6 +178,7 @@ impl Validator {
         }
         let windows = self.windows(&sections.windows, &groups);
         self.check_revisions(calendar.revision.as_ref(), &sections.windows);
+        self.check_dates(&windows, &sections.windows);
 
         if self.error_count() > errors_before {
             return None;
