@@ -27,7 +27,7 @@
 //!   folder itself, so no lock file appears in it) and a second build fails
 //!   at once instead of interleaving its renames with the first.
 //! - Temporary files are named `.maintcal-*.tmp`; those a killed build left
-//!   behind are removed by the next one, under the lock.
+//!   behind are removed by the next one that finishes, under the lock.
 //!
 //! `build --check` compares without writing ([`stale`], [`StaleCheck`]).
 
@@ -126,6 +126,9 @@ pub struct Publication<'d> {
     names: Vec<String>,
     /// Changed files, written in full and synced, with their final paths.
     staged: Vec<(tempfile::TempPath, PathBuf)>,
+    /// Temporary files a killed build left, found under the lock; removed
+    /// when this build finishes (a build that fails changes nothing).
+    leftovers: Vec<PathBuf>,
 }
 
 impl std::fmt::Debug for Publication<'_> {
@@ -153,7 +156,7 @@ impl<'d> Publication<'d> {
                 mark.display()
             ));
         }
-        remove_temporaries(out_dir, &mut report.notes);
+        let leftovers = temporaries(out_dir);
         Ok(Publication {
             out_dir: out_dir.to_owned(),
             disk,
@@ -163,6 +166,7 @@ impl<'d> Publication<'d> {
             report,
             names: Vec::new(),
             staged: Vec::new(),
+            leftovers,
         })
     }
 
@@ -216,6 +220,7 @@ impl<'d> Publication<'d> {
                 )
             })?;
         }
+        remove_leftovers(&self.leftovers, &mut self.report.notes);
         let staged = std::mem::take(&mut self.staged);
         let (record, files): (Vec<_>, Vec<_>) = staged
             .into_iter()
@@ -372,25 +377,29 @@ fn is_temporary(name: &str) -> bool {
     name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
 }
 
-/// Removes the temporary files a killed build left (they carry maintcal's
-/// own prefix; no other build is running, as the folder is locked).
-fn remove_temporaries(out_dir: &Path, notes: &mut Vec<String>) {
+/// The temporary files a killed build left (they carry maintcal's own
+/// prefix; no other build is running, as the folder is locked). This
+/// build's own are created after, with names no leftover has.
+fn temporaries(out_dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(out_dir) else {
-        return;
+        return Vec::new();
     };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str().filter(|n| is_temporary(n)) else {
-            continue;
-        };
-        let path = entry.path();
-        match std::fs::remove_file(&path) {
+    entries
+        .flatten()
+        .filter(|entry| entry.file_name().to_str().is_some_and(is_temporary))
+        .map(|entry| entry.path())
+        .collect()
+}
+
+fn remove_leftovers(leftovers: &[PathBuf], notes: &mut Vec<String>) {
+    for path in leftovers {
+        match std::fs::remove_file(path) {
             Ok(()) => notes.push(format!(
                 "removed {}, left behind by an interrupted build",
                 path.display()
             )),
             Err(error) => notes.push(format!(
-                "could not remove {} ({error}), left behind by an interrupted build ({name})",
+                "could not remove {} ({error}), left behind by an interrupted build",
                 path.display()
             )),
         }

@@ -311,6 +311,8 @@ fn a_hand_written_page_in_a_folder_maintcal_never_built_is_not_overwritten() {
     std::fs::write(out.join("index.html"), "<h1>my own page</h1>").unwrap();
     std::fs::write(out.join("all.ics"), "BEGIN:VCALENDAR\r\n").unwrap();
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    // Even what a killed build left stays until a build goes through.
+    std::fs::write(out.join(".maintcal-Ab12Cd.tmp"), "half").unwrap();
     assert_refused(&schedules, &out, &["index.html", "all.ics"]);
 }
 
