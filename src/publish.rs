@@ -348,7 +348,21 @@ fn lock(out_dir: &Path) -> anyhow::Result<Lock> {
     let folder = out_dir.display();
     let handle = File::open(out_dir)
         .with_context(|| format!("cannot open the output folder {folder} to lock it"))?;
-    match handle.try_lock() {
+    // A lock released an instant ago can still be held by a process that
+    // another thread of the same program was starting at that moment (it
+    // shares the open folder until it executes its program): try a few
+    // times within a quarter of a second before calling it another build.
+    let mut attempt = 0;
+    let tried = loop {
+        match handle.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) if attempt < 25 => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            tried => break tried,
+        }
+    };
+    match tried {
         Ok(()) => Ok(Lock(Some(handle))),
         Err(std::fs::TryLockError::WouldBlock) => bail!(
             "another maintcal build is writing to {folder} right now, so this one changed nothing; run it again when the other has finished"
