@@ -2,6 +2,8 @@
 //! paragraph that this is a bug and what to send, instead of Rust's own
 //! panic output, which is meant for the people who wrote the code.
 
+use std::io::Write;
+
 /// The message printed for a panic with `payload` at `location`.
 pub fn report(payload: &str, location: Option<String>) -> String {
     let place = location.map(|l| format!(" at {l}")).unwrap_or_default();
@@ -14,7 +16,9 @@ pub fn report(payload: &str, location: Option<String>) -> String {
     )
 }
 
-/// Replaces Rust's panic output with [`report`].
+/// Replaces Rust's panic output with [`report`]. The report is written
+/// without `eprintln!`, which panics when stderr cannot be written (a closed
+/// pipe, a full device); a panic inside the panic hook aborts the process.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let payload = info
@@ -26,7 +30,7 @@ pub fn install_panic_hook() {
         let location = info
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()));
-        eprintln!("{}", report(&payload, location));
+        let _ = writeln!(std::io::stderr(), "{}", report(&payload, location));
     }));
 }
 

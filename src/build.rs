@@ -53,6 +53,7 @@ pub(crate) fn build(
     // into place before every one is rendered, written and compared, and an
     // error on the way drops the publication, which removes what it staged.
     let mut publication = publish::Publication::begin(&args.out, &publish::RealDisk)?;
+    publication.claim(&output_names(&loaded.schedules))?;
     let mut comparer = previous::Comparer::default();
     let mut lines: Vec<(Option<usize>, usize)> = Vec::new();
     render_each(&loaded.schedules, base_url, |output| {
@@ -123,6 +124,18 @@ pub fn render_each<E: From<RenderError>>(
     let as_of = horizon::as_of(schedules);
     let expanded = horizon::trim(Expanded::new(schedules), as_of);
     render_expanded(&expanded, as_of, base_url, sink)
+}
+
+/// The names of the files [`render_each`] gives, in its order, known before
+/// anything is rendered, so that a build refuses a folder where they would
+/// overwrite files maintcal did not write before it stages any.
+pub(crate) fn output_names(schedules: &Schedules) -> Vec<String> {
+    let site_formats: [&dyn SiteFormat; 2] = [&render::html::Html, &render::manifest::Manifest];
+    (schedules.groups().map(|(_, group)| group.id.as_str()))
+        .chain([feed::ALL_FEED_ID])
+        .map(|id| format!("{id}.{}", render::ics::EXTENSION))
+        .chain(site_formats.map(|format| format.file_name().to_owned()))
+        .collect()
 }
 
 /// [`render_each`] from the table of occurrences, already trimmed.
@@ -236,6 +249,18 @@ fn in_order<R: Send, E>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_names_are_the_names_render_gives() {
+        let notice = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/notice/schedules");
+        let loaded = crate::schedule::load_dir(&notice).unwrap();
+        let rendered: Vec<String> = crate::render_all(&loaded.schedules)
+            .unwrap()
+            .into_iter()
+            .map(|output| output.file_name)
+            .collect();
+        assert_eq!(output_names(&loaded.schedules), rendered);
+    }
     use std::sync::atomic::Ordering;
 
     #[test]

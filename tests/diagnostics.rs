@@ -716,6 +716,12 @@ fn a_change_without_a_new_sequence_is_a_warning() {
 #[test]
 fn a_previous_file_that_is_not_a_feed_is_not_compared_and_gets_replaced() {
     let out = tempfile::tempdir().unwrap();
+    // A file an earlier build wrote (its record says so), damaged since.
+    std::fs::write(
+        out.path().join("feeds.json"),
+        r#"{"generator":"maintcal","format":1,"files":[{"file":"db.ics","sha256":""}]}"#,
+    )
+    .unwrap();
     std::fs::write(out.path().join("db.ics"), "not a calendar\n").unwrap();
     let (result, stdout, stderr) = run(&[
         "build",

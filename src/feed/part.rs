@@ -86,7 +86,8 @@ impl Part<'_> {
                 description,
                 status: occurrence.status,
                 opaque,
-                sequence: self.calendar.revision + revision,
+                // Validation keeps the sum within SEQUENCE's range; never wrap.
+                sequence: self.calendar.revision.saturating_add(revision),
                 revised: self.calendar.revised.map_or(revised, |c| c.max(revised)),
                 url: self.calendar.url.clone(),
                 first_instant: instants.0,

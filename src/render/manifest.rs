@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 pub const FILE_NAME: &str = "feeds.json";
 /// Written into every manifest, so a `feeds.json` some other tool left in
 /// the folder is never taken for maintcal's record.
-const GENERATOR: &str = "maintcal";
+pub(crate) const GENERATOR: &str = "maintcal";
 /// Version of this file's layout (not of maintcal: that would change the
 /// bytes on every release).
-const FORMAT: u32 = 1;
+pub(crate) const FORMAT: u32 = 1;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Manifest;

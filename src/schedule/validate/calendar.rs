@@ -105,6 +105,8 @@ impl Validator {
             );
         }
         let windows = self.windows(&sections.windows, &groups);
+        self.check_revisions(calendar.revision.as_ref(), &sections.windows);
+        self.check_dates(&windows, &sections.windows);
 
         if self.error_count() > errors_before {
             return None;

@@ -10,10 +10,12 @@
 //! (`time`).
 
 mod calendar;
+mod dates;
 mod impact;
 mod text;
 mod time;
 mod timing;
+mod revisions;
 mod window;
 
 use super::diagnostic::{Diagnostic, FileId, Severity, suggestion};
