@@ -5,6 +5,7 @@
 //! rustc's style (see [`diagnostic`]).
 
 pub mod across;
+pub mod annotations;
 pub mod diagnostic;
 pub mod model;
 pub mod source;
