@@ -13,7 +13,9 @@ pub mod cli;
 pub mod expand;
 pub mod feed;
 pub mod horizon;
+pub mod init;
 pub mod list;
+pub mod pages;
 pub mod previous;
 pub mod publish;
 pub mod render;
@@ -31,6 +33,8 @@ use std::path::Path;
 /// Runs one command. Output goes to `stdout`, diagnostics to `stderr`; the
 /// returned error is the one-line summary a caller prints last.
 pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<()> {
+    let github = cli.command.message_format() == cli::MessageFormat::Github;
+    let _annotations = schedule::annotations::scope(github);
     match cli.command {
         Command::Build(args) => build(&args, stdout, stderr),
         Command::Check(args) => {
@@ -51,12 +55,18 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
             let kept = horizon::trim(&schedules, horizon::as_of(&schedules));
             list::print(&kept, &args, stdout)
         }
+        Command::Init(args) => init::run(&args, stdout),
+        Command::Completions { shell } => Ok(cli::completions(shell, stdout)?),
+        Command::Man => Ok(cli::man(stdout)?),
     }
 }
 
 fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<()> {
     let loaded = load(&args.schedules.schedules, stderr)?;
     let base_url = args.base_url.as_deref();
+    if args.require_base_url {
+        pages::require(pages::resolve(&loaded.schedules, base_url).as_deref())?;
+    }
     // Each file is handed on as soon as it is rendered and dropped after, so
     // a build holds one file's bytes at a time (see `render_each`).
     let mut warnings = Vec::new();
@@ -75,6 +85,14 @@ fn build(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> an
         let stale = check.finish(&args.out);
         if !stale.is_empty() {
             let list: Vec<String> = stale.iter().map(ToString::to_string).collect();
+            let resolved = pages::resolve(&loaded.schedules, base_url);
+            if let Some(reason) = pages::stale_reason(&args.out, resolved.as_deref()) {
+                anyhow::bail!(
+                    "{} is stale: {}; {reason}",
+                    args.out.display(),
+                    list.join(", ")
+                );
+            }
             anyhow::bail!(
                 "{} is stale: {}; run `maintcal build` and commit the result",
                 args.out.display(),
@@ -195,9 +213,7 @@ pub fn render_each<E: From<RenderError>>(
 ) -> Result<(), E> {
     let as_of = horizon::as_of(schedules);
     let schedules = horizon::kept(schedules, as_of);
-    let base_url = base_url
-        .map(str::to_owned)
-        .or_else(|| schedules.calendars.iter().find_map(|c| c.base_url.clone()));
+    let base_url = pages::resolve(&schedules, base_url);
     let mut feeds = Vec::new();
     let mut files = Vec::new();
     render_feeds(&schedules, |output, record| {
