@@ -372,3 +372,10 @@ fn the_workflows_pass_actionlint() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn the_readme_and_init_name_the_same_action_version() {
+    let uses = format!("maintcal/maintcal@v{}", env!("CARGO_PKG_VERSION"));
+    assert!(repo("README.md").contains(&uses), "README: {uses}");
+    assert!(repo("templates/init/workflow.yml").contains("maintcal/maintcal@v{{version}}"));
+}
