@@ -47,10 +47,14 @@ pub fn render(files: &SourceFiles, diagnostics: &[Diagnostic]) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        let place = format!(
-            "file={},line={line},col={col},endLine={end_line},endColumn={end_col}",
-            property(&relative(name.unwrap_or_default()))
-        );
+        let file = property(&relative(name.unwrap_or_default()));
+        // GitHub drops the whole command if a range across lines has
+        // columns: such a span is given by where it starts.
+        let place = if end_line == line {
+            format!("file={file},line={line},col={col},endLine={line},endColumn={end_col}")
+        } else {
+            format!("file={file},line={line},col={col}")
+        };
         out.push_str(&command(diagnostic.severity, Some(&place), &message));
     }
     out
@@ -105,13 +109,15 @@ mod tests {
                 Diagnostic::error(file, start..start + 7, "bad status: 100%")
                     .with_help("use confirmed, tentative or cancelled"),
                 Diagnostic::warning(file, 0..4, "odd"),
+                Diagnostic::error(file, 0..start, "two lines"),
             ],
         );
         assert_eq!(
             rendered,
             "::error file=schedules/a%2Cb.toml,line=2,col=10,endLine=2,endColumn=17::\
              bad status: 100%25%0Ahelp: use confirmed, tentative or cancelled\n\
-             ::warning file=schedules/a%2Cb.toml,line=1,col=1,endLine=1,endColumn=5::odd\n"
+             ::warning file=schedules/a%2Cb.toml,line=1,col=1,endLine=1,endColumn=5::odd\n\
+             ::error file=schedules/a%2Cb.toml,line=1,col=1::two lines\n"
         );
     }
 
