@@ -1,7 +1,8 @@
 //! The command line, declared with clap's derive API.
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Turns maintenance-schedule definitions into iCalendar feeds to subscribe to.
@@ -21,6 +22,40 @@ pub enum Command {
     /// Show the expanded occurrences in the schedule's local time: what the
     /// feeds hold (windows older than keep_past_months are left out of both).
     List(ListArgs),
+    /// Start an operator repository in DIR: an example schedule, a GitHub
+    /// workflow that checks and publishes it, a .gitignore and a README.
+    /// Never overwrites a file.
+    Init(InitArgs),
+    /// Print the completion script for SHELL (e.g. `maintcal completions
+    /// bash > /etc/bash_completion.d/maintcal`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `maintcal man | man -l -`.
+    Man,
+}
+
+impl Command {
+    /// How the command reports schedule problems.
+    pub fn message_format(&self) -> MessageFormat {
+        match self {
+            Command::Build(args) => args.schedules.message_format,
+            Command::Check(args) => args.message_format,
+            Command::List(args) => args.schedules.message_format,
+            Command::Init(_) | Command::Completions { .. } | Command::Man => MessageFormat::Human,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// rustc-style reports: file:line:col, the line, a caret.
+    Human,
+    /// The human reports, then each problem again as a GitHub Actions
+    /// workflow command (`::error file=…,line=…,col=…::…`), which GitHub
+    /// shows as an annotation on the file.
+    Github,
 }
 
 #[derive(Debug, Args)]
@@ -28,6 +63,9 @@ pub struct SchedulesArg {
     /// Folder of schedule files (*.toml).
     #[arg(long, value_name = "DIR", default_value = "schedules")]
     pub schedules: PathBuf,
+    /// How problems in the schedules are reported.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = MessageFormat::Human)]
+    pub message_format: MessageFormat,
 }
 
 #[derive(Debug, Args)]
@@ -45,6 +83,10 @@ pub struct BuildArgs {
     /// the schedules); the subscribe page needs it for absolute links.
     #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     pub base_url: Option<String>,
+    /// Fail, writing nothing, unless the base URL is known (`--base-url` or
+    /// `base_url` in [calendar]): without it the page has no subscribe links.
+    #[arg(long)]
+    pub require_base_url: bool,
 }
 
 fn parse_base_url(text: &str) -> Result<String, String> {
@@ -67,4 +109,35 @@ pub struct ListArgs {
     /// Print a JSON array, one object per occurrence and group.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to write into (created if missing).
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+    /// Language of the example schedule, its comments and the README.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    En,
+    Ja,
+}
+
+/// Writes the completion script for `shell`, generated from the definitions
+/// above, so it never falls behind the options.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> std::io::Result<()> {
+    // clap_complete panics on a failed write (a closed pipe); writing the
+    // finished script here turns that into an error.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "maintcal", &mut script);
+    out.write_all(&script)
+}
+
+/// Writes the man page, generated from the definitions above.
+pub fn man(out: &mut dyn Write) -> std::io::Result<()> {
+    clap_mangen::Man::new(Cli::command()).render(out)
 }

@@ -16,7 +16,9 @@ pub mod cli;
 pub mod expand;
 pub mod feed;
 pub mod horizon;
+pub mod init;
 pub mod list;
+pub mod pages;
 pub mod previous;
 pub mod publish;
 pub mod render;
@@ -37,6 +39,8 @@ use std::path::Path;
 /// Runs one command. Output goes to `stdout`, diagnostics to `stderr`; the
 /// returned error is the one-line summary a caller prints last.
 pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<()> {
+    let github = cli.command.message_format() == cli::MessageFormat::Github;
+    let _annotations = schedule::annotations::scope(github);
     match cli.command {
         Command::Build(args) => build::build(&args, stdout, stderr),
         Command::Check(args) => {
@@ -58,6 +62,9 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
             let expanded = horizon::trim(expand::Expanded::new(&schedules), as_of);
             list::print(&expanded, &args, stdout)
         }
+        Command::Init(args) => init::run(&args, stdout),
+        Command::Completions { shell } => Ok(cli::completions(shell, stdout)?),
+        Command::Man => Ok(cli::man(stdout)?),
     }
 }
 

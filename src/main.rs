@@ -27,14 +27,20 @@ fn main() -> ExitCode {
     };
     let build = match &cli.command {
         Command::Build(args) => Some((args.out.clone(), args.check)),
-        Command::Check(_) | Command::List(_) => None,
+        _ => None,
     };
+    let github = cli.command.message_format() == maintcal::cli::MessageFormat::Github;
     let mut stdout = Guarded::new(std::io::stdout());
     let mut stderr = Guarded::new(std::io::stderr());
     let result = maintcal::run(cli, &mut stdout, &mut stderr);
     stdout.flush_now();
     if let Err(error) = result {
         let _ = writeln!(stderr, "error: {error:#}");
+        if github {
+            use maintcal::schedule::{annotations, diagnostic::Severity};
+            let message = format!("{error:#}");
+            let _ = write!(stderr, "{}", annotations::command(Severity::Error, None, &message));
+        }
         return ExitCode::FAILURE;
     }
     let Some(failed) = stdout.failed else {

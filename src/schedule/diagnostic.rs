@@ -56,7 +56,7 @@ pub type FileId = usize;
 /// The text of every schedule file read, so that diagnostics can quote it.
 #[derive(Default)]
 pub struct SourceFiles {
-    files: SimpleFiles<String, String>,
+    pub(super) files: SimpleFiles<String, String>,
 }
 
 impl SourceFiles {
@@ -114,6 +114,9 @@ impl SourceFiles {
                 );
                 rendered.push_str(&header);
             }
+        }
+        if super::annotations::enabled() {
+            rendered.push_str(&super::annotations::render(self, diagnostics));
         }
         rendered
     }

@@ -14,6 +14,7 @@
 //! hours, and [`text_limit`] bounds each event's text.
 
 pub mod across;
+pub mod annotations;
 pub mod diagnostic;
 pub mod model;
 pub mod places;
