@@ -4,11 +4,15 @@
 //! every zone it uses, over the whole span of that zone's instances in the
 //! feed (first start to last end), the offset the VTIMEZONE implies equals
 //! chrono-tz's one second before and after each transition, and at each
-//! instance's start and end. The oracle is `support::oracle`.
+//! instance's start and end. The same oracle (`support::oracle`, the only
+//! one) also checks the VTIMEZONE writer on its own, for any zone and any
+//! span, offsets and names.
 
-use crate::support::oracle::{chrono_offset, implied, transitions, vtimezones};
+use crate::support::internals::vtimezone_lines;
+use crate::support::oracle::{chrono_name, chrono_offset, implied, transitions, vtimezones};
 use crate::support::*;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
+use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 #[test]
@@ -56,7 +60,7 @@ fn every_feed_vtimezone_matches_tzdata_over_its_span() {
                 let onsets = &vtimezones[tzid];
                 let check = |t: i64| {
                     assert_eq!(
-                        implied(onsets, t, tzid),
+                        implied(onsets, t, tzid).offset,
                         chrono_offset(tz, t),
                         "{}: {tzid} at {}",
                         feed.display(),
@@ -156,4 +160,105 @@ fn vtimezone_shapes_in_the_feeds() {
             .all(|l| !l.starts_with("RRULE") || l.contains("UNTIL=")),
         "no rule is open-ended after 2019: {sao_paulo:#?}"
     );
+}
+
+fn ymd(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 0, 0, 0).unwrap()
+}
+
+/// The VTIMEZONE maintcal writes for `tz` over `[start, end]`, held against
+/// chrono-tz at every transition (±1 s) and at a stride of instants that
+/// drifts through every time of day: offset and TZNAME. Returns how many
+/// transitions there were.
+fn check_span(tz: chrono_tz::Tz, start: DateTime<Utc>, end: DateTime<Utc>) -> usize {
+    let lines = vtimezone_lines(tz, start, end);
+    let text = format!(
+        "BEGIN:VCALENDAR\r\n{}\r\nEND:VCALENDAR\r\n",
+        lines.join("\r\n")
+    );
+    let zones = vtimezones(&text, end + chrono::Duration::days(3 * 366));
+    let onsets = &zones[tz.name()];
+    let check = |t: i64| {
+        let onset = implied(onsets, t, tz.name());
+        assert_eq!(
+            onset.offset,
+            chrono_offset(tz, t),
+            "{tz} offset at {t}\n{}",
+            lines.join("\n")
+        );
+        assert_eq!(
+            onset.name.as_deref(),
+            Some(chrono_name(tz, t).as_str()),
+            "{tz} name at {t}"
+        );
+    };
+    let (from, to) = (start.timestamp(), end.timestamp());
+    let found = transitions(tz, from, to);
+    for &t in &found {
+        for dt in [-1, 0, 1] {
+            check(t + dt);
+        }
+    }
+    let mut t = from;
+    while t <= to {
+        check(t);
+        t += 6 * 3600 + 1234;
+    }
+    check(to);
+    found.len()
+}
+
+const ZONES: [chrono_tz::Tz; 7] = [
+    chrono_tz::Asia::Tokyo,
+    chrono_tz::America::New_York,
+    chrono_tz::Europe::London,
+    chrono_tz::Europe::Dublin,
+    chrono_tz::Australia::Lord_Howe,
+    chrono_tz::America::Sao_Paulo,
+    chrono_tz::Australia::Sydney,
+];
+
+#[test]
+fn vtimezones_imply_tzdata_offsets_and_names_over_a_decade() {
+    for tz in ZONES {
+        let checked = check_span(tz, ymd(2015, 1, 1), ymd(2025, 12, 31));
+        let expected = if tz == chrono_tz::Asia::Tokyo {
+            0
+        } else if tz == chrono_tz::America::Sao_Paulo {
+            9 // DST ends Feb 2015 ..= Feb 2019 (5), starts Oct 2015 ..= Nov 2018 (4)
+        } else {
+            22
+        };
+        assert_eq!(checked, expected, "{tz}");
+    }
+    assert_eq!(
+        check_span(
+            chrono_tz::America::Sao_Paulo,
+            ymd(2017, 1, 1),
+            ymd(2021, 12, 31)
+        ),
+        5
+    );
+    // Spans across rule changes: US 2007, UK before 1996, Brazil's many eras.
+    for tz in ZONES {
+        check_span(tz, ymd(1995, 6, 1), ymd(2009, 6, 1));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Any zone in chrono-tz, any span of up to three years between 1971
+    /// and 2095: the VTIMEZONE implies chrono-tz's offsets and names.
+    #[test]
+    fn any_zone_any_span(
+        zone in 0..chrono_tz::TZ_VARIANTS.len(),
+        start in ymd(1971, 1, 1).timestamp()..ymd(2095, 1, 1).timestamp(),
+        length in 0i64..3 * 366 * 86_400,
+    ) {
+        let tz = chrono_tz::TZ_VARIANTS[zone];
+        let start = DateTime::from_timestamp(start, 0).unwrap();
+        let end = DateTime::from_timestamp(start.timestamp() + length, 0).unwrap();
+        check_span(tz, start, end);
+    }
 }

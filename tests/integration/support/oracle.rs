@@ -8,8 +8,19 @@ use super::client::rule_in_wall_clock;
 use chrono::{DateTime, NaiveDateTime, Offset, TimeZone, Utc};
 use std::collections::BTreeMap;
 
-/// One STANDARD/DAYLIGHT: its onsets as (instant, offset it sets).
-fn onsets(properties: &BTreeMap<String, String>, until: DateTime<Utc>) -> Vec<(i64, i32)> {
+/// When an observance begins, and what it sets from then on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Onset {
+    /// The instant, in seconds since 1970 (UTC).
+    pub at: i64,
+    /// TZOFFSETTO, in seconds east of UTC.
+    pub offset: i32,
+    /// TZNAME, where there is one.
+    pub name: Option<String>,
+}
+
+/// One STANDARD/DAYLIGHT: its onsets.
+fn onsets(properties: &BTreeMap<String, String>, until: DateTime<Utc>) -> Vec<Onset> {
     let offset = |name: &str| -> i32 {
         let text = &properties[name];
         let sign = if text.starts_with('-') { -1 } else { 1 };
@@ -22,9 +33,13 @@ fn onsets(properties: &BTreeMap<String, String>, until: DateTime<Utc>) -> Vec<(i
     let dtstart = NaiveDateTime::parse_from_str(&properties["DTSTART"], "%Y%m%dT%H%M%S")
         .expect("DTSTART is a local date-time");
     // RFC 5545 §3.6.5: onsets are local times in TZOFFSETFROM.
-    let at = |wall: NaiveDateTime| wall.and_utc().timestamp() - i64::from(from);
+    let onset = |wall: NaiveDateTime| Onset {
+        at: wall.and_utc().timestamp() - i64::from(from),
+        offset: to,
+        name: properties.get("TZNAME").cloned(),
+    };
     let Some(rule) = properties.get("RRULE") else {
-        return vec![(at(dtstart), to)];
+        return vec![onset(dtstart)];
     };
     // Expand in wall-clock time (as if UTC); UNTIL, which is UTC, becomes
     // the wall-clock time it is in TZOFFSETFROM.
@@ -46,11 +61,11 @@ fn onsets(properties: &BTreeMap<String, String>, until: DateTime<Utc>) -> Vec<(i
         Some(&dtstart),
         "{text}: DTSTART is the first onset"
     );
-    walls.into_iter().map(|wall| (at(wall), to)).collect()
+    walls.into_iter().map(onset).collect()
 }
 
 /// The VTIMEZONEs of a feed's text: TZID -> onsets sorted by instant.
-pub fn vtimezones(text: &str, until: DateTime<Utc>) -> BTreeMap<String, Vec<(i64, i32)>> {
+pub fn vtimezones(text: &str, until: DateTime<Utc>) -> BTreeMap<String, Vec<Onset>> {
     let unfolded = icalendar::parser::unfold(text);
     let calendar = icalendar::parser::read_calendar(&unfolded).unwrap();
     let mut zones = BTreeMap::new();
@@ -76,27 +91,46 @@ pub fn vtimezones(text: &str, until: DateTime<Utc>) -> BTreeMap<String, Vec<(i64
             assert!(!properties.contains_key("RDATE"), "{tzid}: no RDATE");
             all.extend(onsets(&properties, until));
         }
-        all.sort();
+        all.sort_by_key(|o| o.at);
         for pair in all.windows(2) {
-            assert_ne!(pair[0].0, pair[1].0, "{tzid}: two onsets at one instant");
+            assert_ne!(pair[0].at, pair[1].at, "{tzid}: two onsets at one instant");
         }
         assert!(zones.insert(tzid.clone(), all).is_none(), "{tzid} twice");
     }
     zones
 }
 
-/// The offset the VTIMEZONE gives at `t`: that of the latest onset at or
-/// before it.
-pub fn implied(onsets: &[(i64, i32)], t: i64, tzid: &str) -> i32 {
-    let i = onsets.partition_point(|o| o.0 <= t);
+/// What the VTIMEZONE gives at `t`: the latest onset at or before it.
+pub fn implied<'a>(onsets: &'a [Onset], t: i64, tzid: &str) -> &'a Onset {
+    let i = onsets.partition_point(|o| o.at <= t);
     assert!(i > 0, "{tzid}: {t} precedes every observance");
-    onsets[i - 1].1
+    &onsets[i - 1]
 }
 
 pub fn chrono_offset(tz: chrono_tz::Tz, t: i64) -> i32 {
     tz.offset_from_utc_datetime(&DateTime::from_timestamp(t, 0).unwrap().naive_utc())
         .fix()
         .local_minus_utc()
+}
+
+/// chrono-tz's abbreviation at `t`, as a TZNAME carries it: a numeric one
+/// (chrono-tz's `-03`, `+1030`) written out as ±hhmm[ss].
+pub fn chrono_name(tz: chrono_tz::Tz, t: i64) -> String {
+    use chrono_tz::OffsetName;
+    let offset = tz.offset_from_utc_datetime(&DateTime::from_timestamp(t, 0).unwrap().naive_utc());
+    match offset.abbreviation() {
+        Some(name) if !name.starts_with(['+', '-']) => name.to_owned(),
+        _ => {
+            let total = offset.fix().local_minus_utc();
+            let sign = if total < 0 { '-' } else { '+' };
+            let abs = total.abs();
+            let mut name = format!("{sign}{:02}{:02}", abs / 3600, abs / 60 % 60);
+            if abs % 60 != 0 {
+                name.push_str(&format!("{:02}", abs % 60));
+            }
+            name
+        }
+    }
 }
 
 /// chrono-tz's transitions in `[from, to]`, to the second: an hourly scan,
