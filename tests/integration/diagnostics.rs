@@ -495,13 +495,7 @@ fn an_overlap_is_a_warning_and_the_build_goes_on() {
     );
     insta::assert_snapshot!("check-overlap", stderr);
     let out = tempfile::tempdir().unwrap();
-    let (result, stdout, stderr) = run(&[
-        "build",
-        "--schedules",
-        &schedules,
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let (result, stdout, stderr) = build_into(&schedules, out.path(), &[]);
     result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
     assert!(
         stderr.contains("warning: window `emergency` overlaps"),
@@ -514,13 +508,7 @@ fn an_overlap_is_a_warning_and_the_build_goes_on() {
 fn bad_group_ids_write_nothing_anywhere() {
     let root = tempfile::tempdir().unwrap();
     let out = root.path().join("site").join("out");
-    let (result, stdout, stderr) = run(&[
-        "build",
-        "--schedules",
-        &schedules_of("group-ids"),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (result, stdout, stderr) = build_into(schedules_of("group-ids"), &out, &[]);
     assert!(result.is_err(), "{stdout}{stderr}");
     assert_eq!(tree(root.path()), Vec::<String>::new());
 }
@@ -558,13 +546,7 @@ proptest! {
         std::fs::create_dir(&schedules).unwrap();
         std::fs::write(schedules.join("ops.toml"), schedule_with_group(&id)).unwrap();
         let out = root.path().join("out");
-        let (result, _, stderr) = run(&[
-            "build",
-            "--schedules",
-            schedules.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ]);
+        let (result, _, stderr) = build_into(&schedules, &out, &[]);
         let mut expected = vec!["schedules".to_owned(), "schedules/ops.toml".to_owned()];
         match result {
             Ok(()) => {
@@ -628,13 +610,7 @@ fn a_sequence_going_down_is_refused_and_the_feeds_stay_as_they_were() {
 
     // Into an empty folder there is nothing to compare with: it builds.
     let fresh = tempfile::tempdir().unwrap();
-    let (result, _, stderr) = run(&[
-        "build",
-        "--schedules",
-        &schedules,
-        "--out",
-        fresh.path().to_str().unwrap(),
-    ]);
+    let (result, _, stderr) = build_into(&schedules, fresh.path(), &[]);
     result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
 }
 
@@ -679,13 +655,7 @@ fn a_change_without_a_new_sequence_is_a_warning() {
 fn a_previous_file_that_is_not_a_feed_is_not_compared_and_gets_replaced() {
     let out = tempfile::tempdir().unwrap();
     std::fs::write(out.path().join("db.ics"), "not a calendar\n").unwrap();
-    let (result, stdout, stderr) = run(&[
-        "build",
-        "--schedules",
-        &schedules_of("sequence-down"),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let (result, stdout, stderr) = build_into(schedules_of("sequence-down"), out.path(), &[]);
     result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
     assert_eq!(
         stderr,

@@ -57,26 +57,14 @@ fn temporaries(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// `maintcal build` in-process; (result as text, stdout, stderr).
-fn build_into(
-    schedules: &Path,
-    out: &Path,
-    extra: &[&str],
-) -> (Result<(), String>, String, String) {
-    let mut args = vec![
-        "build",
-        "--schedules",
-        schedules.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let (result, stdout, stderr) = run(&args);
+/// [`build_into`] with the error as text, as the user reads it.
+fn build_in(schedules: &Path, out: &Path, extra: &[&str]) -> (Result<(), String>, String, String) {
+    let (result, stdout, stderr) = build_into(schedules, out, extra);
     (result.map_err(|e| format!("{e:#}")), stdout, stderr)
 }
 
 fn must_build(schedules: &Path, out: &Path) -> String {
-    let (result, stdout, stderr) = build_into(schedules, out, &[]);
+    let (result, stdout, stderr) = build_in(schedules, out, &[]);
     result.unwrap_or_else(|e| panic!("{e}\n{stderr}"));
     stdout
 }
@@ -158,7 +146,7 @@ fn an_unproduced_file_changed_by_hand_is_left_with_a_warning() {
     let out = tempfile::tempdir().unwrap();
     must_build(&case("publish-before"), out.path());
     std::fs::write(out.path().join("mail.ics"), "edited by hand").unwrap();
-    let (result, _, stderr) = build_into(&case("publish-after"), out.path(), &[]);
+    let (result, _, stderr) = build_in(&case("publish-after"), out.path(), &[]);
     result.unwrap();
     assert_eq!(
         std::fs::read(out.path().join("mail.ics")).unwrap(),
@@ -199,11 +187,11 @@ fn a_record_naming_files_outside_the_folder_is_not_acted_on() {
 fn build_check_names_every_stale_file_including_page_manifest_and_removals() {
     let out = tempfile::tempdir().unwrap();
     must_build(&case("publish-before"), out.path());
-    let (result, stdout, _) = build_into(&case("publish-before"), out.path(), &["--check"]);
+    let (result, stdout, _) = build_in(&case("publish-before"), out.path(), &["--check"]);
     result.unwrap();
     assert!(stdout.contains("6 files up to date"), "{stdout}");
     let before = snapshot(out.path());
-    let (result, _, _) = build_into(&case("publish-after"), out.path(), &["--check"]);
+    let (result, _, _) = build_in(&case("publish-after"), out.path(), &["--check"]);
     let error = result.unwrap_err();
     for expected in [
         "db.ics (differs)",
@@ -233,7 +221,7 @@ fn an_invalid_schedule_leaves_the_folder_untouched() {
         text.replace("end = 05:00", "end = 25:00"),
     )
     .unwrap();
-    let (result, _, _) = build_into(&broken, &out, &[]);
+    let (result, _, _) = build_in(&broken, &out, &[]);
     assert!(result.is_err());
     assert_eq!(snapshot(&out), before);
 }
@@ -347,7 +335,7 @@ fn a_really_full_disk_leaves_the_previous_files_byte_identical() {
     }
     drop(filler);
     let before = snapshot(&out);
-    let (result, _, _) = build_into(&case("publish-after"), &out, &[]);
+    let (result, _, _) = build_in(&case("publish-after"), &out, &[]);
     let error = result.unwrap_err();
     assert!(
         error.contains(&format!("so nothing in {} was changed", out.display())),
@@ -367,7 +355,7 @@ fn a_file_where_the_out_folder_should_be_is_left_alone() {
     let root = tempfile::tempdir().unwrap();
     let out = root.path().join("out");
     std::fs::write(&out, "my notes").unwrap();
-    let (result, _, _) = build_into(&case("publish-before"), &out, &[]);
+    let (result, _, _) = build_in(&case("publish-before"), &out, &[]);
     let error = result.unwrap_err();
     assert!(
         error.contains(&format!(
@@ -386,7 +374,7 @@ fn a_folder_where_a_feed_should_be_stops_the_build_before_any_write() {
     std::fs::remove_file(out.path().join("web.ics")).unwrap();
     std::fs::create_dir(out.path().join("web.ics")).unwrap();
     let before = snapshot(out.path());
-    let (result, _, _) = build_into(&case("publish-after"), out.path(), &[]);
+    let (result, _, _) = build_in(&case("publish-after"), out.path(), &[]);
     let error = result.unwrap_err();
     assert!(
         error.contains(
@@ -427,7 +415,7 @@ fn a_read_only_out_folder_is_reported_and_left_as_it_was() {
             String::from_utf8(output.stderr).unwrap(),
         )
     } else {
-        let (result, _, _) = build_into(&case("publish-after"), &out, &[]);
+        let (result, _, _) = build_in(&case("publish-after"), &out, &[]);
         (result.is_ok(), result.err().unwrap_or_default())
     };
     std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -451,7 +439,7 @@ fn a_second_build_while_one_holds_the_folder_changes_nothing() {
     // What a running build holds: an exclusive lock on the folder itself.
     let held = std::fs::File::open(out.path()).unwrap();
     held.lock().unwrap();
-    let (result, _, _) = build_into(&case("publish-after"), out.path(), &[]);
+    let (result, _, _) = build_in(&case("publish-after"), out.path(), &[]);
     let error = result.unwrap_err();
     assert!(
         error.contains(&format!(
@@ -554,7 +542,7 @@ fn sigkill_in_the_middle_of_a_build_leaves_every_file_whole() {
         assert_whole(&out, &old, &new);
         // The next build finishes the job and clears what the killed one left.
         let left = temporaries(&out).len();
-        let (result, _, stderr) = build_into(&new_schedules, &out, &[]);
+        let (result, _, stderr) = build_in(&new_schedules, &out, &[]);
         result.unwrap();
         assert_eq!(
             stderr

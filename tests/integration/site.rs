@@ -431,13 +431,7 @@ fn a_feed_over_1_mb_gets_a_warning_and_the_horizon_keeps_it_small() {
     let (schedules, out) = (root.path().join("schedules"), root.path().join("out"));
     // 900 upcoming windows: nothing is past, nothing can be dropped.
     long_schedule(&schedules, 900, "2030-01-01", "2029-12-01T00:00:00Z", 24);
-    let (result, _, stderr) = run(&[
-        "build",
-        "--schedules",
-        schedules.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (result, _, stderr) = build_into(&schedules, &out, &[]);
     result.unwrap();
     let size = std::fs::metadata(out.join("big.ics")).unwrap().len();
     assert!(size > 1_000_000, "{size}");
@@ -452,13 +446,7 @@ fn a_feed_over_1_mb_gets_a_warning_and_the_horizon_keeps_it_small() {
     // The same windows, all more than keep_past_months before the newest
     // revision: they leave the feed, and the warning goes with them.
     long_schedule(&schedules, 900, "2000-01-01", "2010-01-01T00:00:00Z", 24);
-    let (result, _, stderr) = run(&[
-        "build",
-        "--schedules",
-        schedules.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let (result, _, stderr) = build_into(&schedules, &out, &[]);
     result.unwrap();
     assert!(!stderr.contains("warning"), "{stderr}");
     assert!(parse_feed(&out.join("big.ics")).is_empty());

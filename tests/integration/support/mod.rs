@@ -72,17 +72,27 @@ pub fn build(schedules: &Path) -> tempfile::TempDir {
 /// [`build`] with more options (`--base-url …`).
 pub fn build_with(schedules: &Path, extra: &[&str]) -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
+    let (result, _, err) = build_into(schedules, out.path(), extra);
+    result.unwrap_or_else(|e| panic!("build failed: {e:#}\n{err}"));
+    out
+}
+
+/// `maintcal build --schedules SCHEDULES --out OUT EXTRA…` in-process;
+/// returns (result, stdout, stderr).
+pub fn build_into(
+    schedules: impl AsRef<Path>,
+    out: &Path,
+    extra: &[&str],
+) -> (anyhow::Result<()>, String, String) {
     let mut args = vec![
         "build",
         "--schedules",
-        schedules.to_str().unwrap(),
+        schedules.as_ref().to_str().unwrap(),
         "--out",
-        out.path().to_str().unwrap(),
+        out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    let (result, _, err) = run(&args);
-    result.unwrap_or_else(|e| panic!("build failed: {e:#}\n{err}"));
-    out
+    run(&args)
 }
 
 /// The files of a folder (not below it): (name, bytes), sorted by name.
