@@ -401,9 +401,16 @@ fn a_read_only_out_folder_is_reported_and_left_as_it_was() {
     let _ = std::fs::remove_file(&probe);
     let (ok, message) = if privileged {
         use std::os::unix::process::CommandExt;
+        // `nobody` may not be able to read the checkout (a clone in a
+        // private temporary folder): give it its own copy of the schedules.
+        let schedules = root.path().join("schedules");
+        std::fs::create_dir(&schedules).unwrap();
+        for (name, bytes) in files(&case("publish-after")) {
+            std::fs::write(schedules.join(name), bytes).unwrap();
+        }
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_maintcal"))
             .args(["build", "--schedules"])
-            .arg(case("publish-after"))
+            .arg(&schedules)
             .arg("--out")
             .arg(&out)
             .uid(65534)
