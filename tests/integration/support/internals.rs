@@ -1,9 +1,9 @@
 //! The one door to maintcal's library: every `maintcal::…` path the tests
 //! use is named here, so that moving a module means editing this file only.
 //! Tests run the binary or [`run`] where that tests the same thing; what is
-//! below is what they cannot reach that way (the limits, a disk that fails
-//! on purpose, rendering without writing, the wire checker, the VTIMEZONE writer on
-//! any zone and span).
+//! below is what they cannot reach that way: the limits, a disk that fails
+//! on purpose, rendering without writing (fast enough for property tests),
+//! the wire checker, and the VTIMEZONE writer on any zone and span.
 
 pub use maintcal::cli::Cli;
 pub use maintcal::feed::plan;
