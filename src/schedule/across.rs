@@ -513,7 +513,7 @@ mod tests {
     fn the_text_bound_is_never_below_the_longest_text() {
         let root = env!("CARGO_MANIFEST_DIR");
         for dir in [
-            format!("{root}/schedules"),
+            format!("{root}/tests/cases/notice/schedules"),
             format!("{root}/tests/cases/features/schedules"),
             format!("{root}/tests/cases/escaping/schedules"),
             format!("{root}/tests/cases/horizon/schedules"),
