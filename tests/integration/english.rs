@@ -5,11 +5,11 @@
 //! kept as insta snapshots so that any change to what an English-speaking
 //! subscriber reads (wording, typography, layout) is seen and reviewed.
 //!
-//! Line ends are shown, not normalised away: each CRLF is written as `␍`
-//! and a line break in the snapshot, so a trailing space before a fold
-//! stays visible, and a bare LF or CR would show as a break without `␍` or
-//! a `␍` without a break. Undoing that gives the feed's bytes exactly (the
-//! test checks it).
+//! Line ends are shown, not normalised away (insta compares text with line
+//! ends normalised): each CRLF is written as `␍` and a line break in the
+//! snapshot, so a trailing space before a fold stays visible and a bare LF
+//! would show as a break without `␍` (a bare CR fails the test). Undoing
+//! that gives the feed's bytes exactly (the test checks it).
 
 use crate::support::*;
 
@@ -19,6 +19,7 @@ fn shown(bytes: &[u8]) -> String {
     assert!(!text.contains('␍'), "the marker is not in the feed itself");
     assert!(text.ends_with("\r\n"), "the last line ends with CRLF");
     let shown = text.replace("\r\n", "␍\n");
+    assert!(!shown.contains('\r'), "no bare CR");
     assert_eq!(shown.replace("␍\n", "\r\n"), text, "reversible");
     shown
 }
