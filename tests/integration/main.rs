@@ -1,0 +1,25 @@
+//! maintcal's integration tests, one binary: a module per topic, the
+//! helpers they share in `support` (and maintcal's internals behind
+//! `support::internals` only). Fixtures are under `tests/cases/<case>/`,
+//! insta snapshots under `tests/integration/snapshots/`.
+//!
+//! `cargo test` runs all but the `#[ignore]`d tests (a browser, a real
+//! tmpfs); `.ci/run` runs those with `cargo test --test integration --
+//! --ignored`.
+
+mod support;
+
+mod browser;
+mod cli;
+mod diagnostics;
+mod dst_property;
+mod english;
+mod injection;
+mod limits;
+mod notice;
+mod publish;
+mod readme;
+mod roundtrip;
+mod site;
+mod timezones;
+mod vtimezone;

@@ -1,0 +1,62 @@
+//! The README's schedule example is a real, valid schedule: load it, build
+//! it, and check that it says what the README claims.
+
+use crate::support::*;
+
+fn readme_example() -> String {
+    let readme = std::fs::read_to_string(repo_path("README.md")).unwrap();
+    let start = readme
+        .find("```toml\n")
+        .expect("a toml block in the README")
+        + "```toml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    readme[start..end].to_owned()
+}
+
+#[test]
+fn the_readme_example_is_a_valid_schedule_with_what_it_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let schedules = dir.path().join("schedules");
+    std::fs::create_dir(&schedules).unwrap();
+    std::fs::write(schedules.join("example.toml"), readme_example()).unwrap();
+    let out = build(&schedules);
+
+    // The api group: one-off (whole window + the notifications' own hours) and the series.
+    let api = parse_feed(&out.path().join("api.ics"));
+    let sub_range = api
+        .iter()
+        .find(|e| e.uid == "2020-05-17.api.0300-0500@example-shop.maintcal");
+    assert!(sub_range.is_some(), "{api:#?}");
+    let instances = expand_feed(&api);
+    let starts: Vec<String> = instances.iter().map(|i| i.start.to_rfc3339()).collect();
+    // 2nd Sundays Jun–Dec 2020 in Tokyo, minus 2020-08-09 (skipped), with
+    // 2020-10-11 moved to 2020-10-18 03:00.
+    for expected in [
+        "2020-05-16T17:00:00+00:00",
+        "2020-05-16T18:00:00+00:00",
+        "2020-06-13T17:00:00+00:00",
+        "2020-07-11T17:00:00+00:00",
+        "2020-09-12T17:00:00+00:00",
+        "2020-10-17T18:00:00+00:00",
+        "2020-11-07T17:00:00+00:00",
+        "2020-12-12T17:00:00+00:00",
+    ] {
+        assert!(
+            starts.contains(&expected.to_owned()),
+            "{expected} missing from {starts:?}"
+        );
+    }
+    assert!(!starts.contains(&"2020-08-08T17:00:00+00:00".to_owned()));
+    assert!(!starts.contains(&"2020-10-10T17:00:00+00:00".to_owned()));
+    assert_eq!(instances.len(), 8, "{starts:?}");
+
+    // The storefront group reuses the one-off's impact list.
+    let storefront = parse_feed(&out.path().join("storefront.ics"));
+    let series = storefront.iter().find(|e| e.rrule.is_some()).unwrap();
+    assert!(
+        series.description.contains("Order history"),
+        "{}",
+        series.description
+    );
+    assert_eq!(series.status, "TENTATIVE");
+}

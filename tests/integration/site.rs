@@ -1,0 +1,488 @@
+//! The subscribe page (index.html) and the manifest (feeds.json), read back
+//! as a browser and a script would: the page with an HTML parser, its links
+//! with a URL parser, the manifest with serde_json, the feeds with the
+//! icalendar crate's parser.
+
+use crate::support::*;
+use scraper::{ElementRef, Html, Selector};
+use serde_json::Value;
+use std::path::Path;
+
+const BASE: &str = "https://example.github.io/maintcal/";
+
+fn read(out: &Path, name: &str) -> String {
+    std::fs::read_to_string(out.join(name)).unwrap()
+}
+
+fn manifest(out: &Path) -> Value {
+    serde_json::from_str(&read(out, "feeds.json")).unwrap()
+}
+
+fn select<'a>(element: ElementRef<'a>, css: &str) -> Vec<ElementRef<'a>> {
+    element.select(&Selector::parse(css).unwrap()).collect()
+}
+
+fn text(element: ElementRef) -> String {
+    element.text().collect()
+}
+
+fn attr<'a>(element: ElementRef<'a>, name: &str) -> &'a str {
+    element.value().attr(name).unwrap_or_default()
+}
+
+fn query(url: &str, key: &str) -> String {
+    let parsed = url::Url::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"));
+    parsed
+        .query_pairs()
+        .find(|(k, _)| k == key)
+        .unwrap_or_else(|| panic!("{url} has no `{key}`"))
+        .1
+        .into_owned()
+}
+
+/// Every feed in the manifest has a section on the page whose four
+/// subscribe actions and copyable field point at that feed's URL, each
+/// embedded URL percent-encoded so that it decodes back exactly.
+fn assert_subscribe_links(out: &Path) {
+    let manifest = manifest(out);
+    let page = Html::parse_document(&read(out, "index.html"));
+    let root = page.root_element();
+    let feeds = manifest["feeds"].as_array().unwrap();
+    assert_eq!(select(root, "section.feed").len(), feeds.len());
+    for feed in feeds {
+        let id = feed["id"].as_str().unwrap();
+        let https = feed["url"].as_str().unwrap();
+        let webcal = feed["webcal"].as_str().unwrap();
+        assert_eq!(
+            https,
+            format!(
+                "{}{}",
+                manifest["base_url"].as_str().unwrap(),
+                feed["file"].as_str().unwrap()
+            )
+        );
+        assert_eq!(
+            webcal,
+            format!("webcal://{}", https.strip_prefix("https://").unwrap())
+        );
+        let section = select(root, &format!("section#feed-{id}"));
+        let section = *section
+            .first()
+            .unwrap_or_else(|| panic!("no section for {id}"));
+        let hrefs: Vec<&str> = select(section, "a")
+            .into_iter()
+            .map(|a| attr(a, "href"))
+            .collect();
+        assert_eq!(hrefs.len(), 4, "{id}: {hrefs:?}");
+        assert_eq!(hrefs[0], webcal, "{id}");
+        let google = hrefs[1];
+        assert!(
+            google.starts_with("https://calendar.google.com/calendar/r?cid="),
+            "{google}"
+        );
+        assert_eq!(query(google, "cid"), webcal, "{id}");
+        let outlook = hrefs[2];
+        assert!(
+            outlook.starts_with("https://outlook.live.com/calendar/0/addfromweb?url="),
+            "{outlook}"
+        );
+        assert_eq!(query(outlook, "url"), https, "{id}");
+        assert_eq!(
+            query(outlook, "name"),
+            feed["title"].as_str().unwrap(),
+            "{id}"
+        );
+        assert_eq!(hrefs[3], https, "{id}");
+        assert!(select(section, "a")[3].value().attr("download").is_some());
+        for href in &hrefs {
+            // Well formed: parses, and nothing in it needs encoding still.
+            url::Url::parse(href).unwrap_or_else(|e| panic!("{href}: {e}"));
+            assert!(
+                href.is_ascii() && !href.contains([' ', '"', '<', '>']),
+                "{href}"
+            );
+        }
+        let input = select(section, "input");
+        assert_eq!(input.len(), 1, "{id}");
+        assert_eq!(attr(input[0], "value"), https);
+        assert!(input[0].value().attr("readonly").is_some());
+    }
+    // The table of contents points at sections that exist.
+    for link in select(root, "nav a") {
+        let target = attr(link, "href").strip_prefix('#').unwrap();
+        assert_eq!(
+            select(root, &format!("section#{target}")).len(),
+            1,
+            "{target}"
+        );
+    }
+}
+
+/// The manifest describes the files on disk: hashes, event counts, and the
+/// record of every file maintcal wrote but itself.
+fn assert_manifest_matches_disk(out: &Path) {
+    let manifest = manifest(out);
+    assert_eq!(manifest["generator"], "maintcal");
+    for feed in manifest["feeds"].as_array().unwrap() {
+        let file = feed["file"].as_str().unwrap();
+        let bytes = std::fs::read(out.join(file)).unwrap();
+        assert_eq!(feed["sha256"], sha256_hex(&bytes), "{file}");
+        assert_eq!(feed["bytes"], bytes.len(), "{file}");
+        let events = parse_feed(&out.join(file)).len();
+        assert_eq!(feed["events"], events, "{file}");
+    }
+    let mut recorded: Vec<&str> = manifest["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    recorded.sort();
+    let mut on_disk: Vec<String> = std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name != "feeds.json")
+        .collect();
+    on_disk.sort();
+    assert_eq!(recorded, on_disk);
+}
+
+/// The manifest without the values that change with every byte of a feed
+/// (checked against the files instead), for a stable snapshot.
+fn without_hashes(mut manifest: Value) -> String {
+    for list in ["feeds", "files"] {
+        for entry in manifest[list].as_array_mut().unwrap() {
+            for key in ["sha256", "bytes"] {
+                if entry.get(key).is_some() {
+                    entry[key] = Value::String(format!("<{key}>"));
+                }
+            }
+        }
+    }
+    serde_json::to_string_pretty(&manifest).unwrap()
+}
+
+#[test]
+fn notice_page_and_manifest_snapshots() {
+    let out = build_with(&notice(), &["--base-url", BASE]);
+    insta::assert_snapshot!("notice_index_html", read(out.path(), "index.html"));
+    insta::assert_snapshot!("notice_feeds_json", without_hashes(manifest(out.path())));
+}
+
+#[test]
+fn notice_links_are_well_formed_and_encoded() {
+    let out = build_with(&notice(), &["--base-url", BASE]);
+    assert_subscribe_links(out.path());
+    assert_manifest_matches_disk(out.path());
+}
+
+#[test]
+fn notice_page_shows_each_group_with_its_next_windows() {
+    let out = build_with(&notice(), &["--base-url", BASE]);
+    let page = Html::parse_document(&read(out.path(), "index.html"));
+    let root = page.root_element();
+    assert_eq!(attr(root, "lang"), "ja");
+    let headings: Vec<String> = select(root, "section.feed h2")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "すべてのグループ",
+            "楽天市場",
+            "RMS サービス",
+            "WEB API サービス",
+            "広告・アフィリエイト・楽天大学",
+            "コミュニティ",
+            "ポイントサービス",
+            "楽天のメルマガ"
+        ]
+    );
+    let rms = select(root, "section#feed-rms")[0];
+    let windows = select(rms, "ol.windows > li");
+    let when: Vec<String> = windows
+        .iter()
+        .map(|w| text(select(*w, ".when")[0]))
+        .collect();
+    assert_eq!(
+        when,
+        [
+            "2020年5月17日(日) 02:00–08:45確定",
+            "2020年6月14日(日) 02:00–08:45予定",
+            "2020年7月12日(日) 02:00–08:45予定"
+        ]
+    );
+    assert_eq!(
+        attr(select(windows[0], "time")[0], "datetime"),
+        "2020-05-17T02:00:00+09:00"
+    );
+    let stops: Vec<String> = select(windows[0], "dt.stops + dd li")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(stops, ["RMS", "海外販売サービス(店舗設定)"]);
+    let partly: Vec<String> = select(windows[0], "dt.partly + dd li")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(partly, ["RMSアプリ（注文管理）"]);
+    // Nothing stops in the points group.
+    let points = select(root, "section#feed-points")[0];
+    assert!(select(points, "dl.impact").is_empty());
+    assert_eq!(select(points, "p.none").len(), 3);
+    // The community group's service with markup-like text is shown as text.
+    assert!(read(out.path(), "index.html").contains("楽天市場 定期メンテナンス – コミュニティ"));
+}
+
+#[test]
+fn manifest_gives_each_feeds_next_window() {
+    let out = build_with(&notice(), &["--base-url", BASE]);
+    let manifest = manifest(out.path());
+    assert_eq!(manifest["as_of"], "2020-05-01T10:00:00+09:00");
+    let rms = manifest["feeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "rms")
+        .unwrap();
+    assert_eq!(rms["name"], "RMS サービス");
+    assert_eq!(rms["file"], "rms.ics");
+    assert_eq!(rms["url"], "https://example.github.io/maintcal/rms.ics");
+    assert_eq!(rms["next"]["start"], "2020-05-17T02:00:00+09:00");
+    assert_eq!(rms["next"]["end"], "2020-05-17T08:45:00+09:00");
+    assert_eq!(rms["next"]["status"], "confirmed");
+}
+
+#[test]
+fn without_a_base_url_the_page_links_relatively_and_says_how_to_set_it() {
+    let out = build(&notice());
+    let page = Html::parse_document(&read(out.path(), "index.html"));
+    let root = page.root_element();
+    let note = text(select(root, "#no-base-url")[0]);
+    assert!(
+        note.contains("--base-url") && note.contains("base_url"),
+        "{note}"
+    );
+    for section in select(root, "section.feed") {
+        let id = attr(section, "id").strip_prefix("feed-").unwrap();
+        let hrefs: Vec<&str> = select(section, "a")
+            .into_iter()
+            .map(|a| attr(a, "href"))
+            .collect();
+        assert_eq!(hrefs, [format!("{id}.ics")]);
+        assert!(select(section, "input").is_empty());
+    }
+    let manifest = manifest(out.path());
+    assert!(manifest["base_url"].is_null());
+    assert!(manifest["feeds"][0]["url"].is_null());
+    assert_manifest_matches_disk(out.path());
+}
+
+#[test]
+fn markup_in_a_schedule_is_text_on_the_page_and_data_in_the_manifest() {
+    // No --base-url: the schedule's own base_url is used.
+    let out = build(&case("escaping"));
+    let html = read(out.path(), "index.html");
+    let page = Html::parse_document(&html);
+    let root = page.root_element();
+    // Nothing from the schedule became an element or an attribute.
+    assert!(select(root, "script, img, iframe, b").is_empty(), "{html}");
+    assert_eq!(select(root, "style").len(), 1, "only the page's own style");
+    for element in select(root, "*") {
+        for (name, value) in element.value().attrs() {
+            assert!(!name.starts_with("on"), "{name}={value}");
+            assert!(!value.starts_with("javascript:"), "{name}={value}");
+        }
+    }
+    // ... and reads exactly as written.
+    let section = select(root, "section#feed-xss")[0];
+    assert_eq!(text(select(section, "h2")[0]), "<script>alert(1)</script>");
+    assert_eq!(
+        text(select(section, "p")[1]),
+        "\"><img src=x onerror=alert(2)>"
+    );
+    let stops: Vec<String> = select(section, "dt.stops + dd li")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(stops, ["<b>bold</b>"]);
+    let partly: Vec<String> = select(section, "dt.partly + dd li")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        partly,
+        ["a & b (<style>body{display:none}</style> unavailable)"]
+    );
+    assert_eq!(
+        text(select(root, "h1")[0]),
+        "Ops & <Friends> \"quoted\" 'single'"
+    );
+    assert!(!html.contains("<script>alert"), "{html}");
+
+    let manifest = manifest(out.path());
+    let feed = manifest["feeds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "xss")
+        .unwrap();
+    assert_eq!(feed["name"], "<script>alert(1)</script>");
+    assert_eq!(
+        feed["title"],
+        "Ops & <Friends> \"quoted\" 'single' – <script>alert(1)</script>"
+    );
+    assert_eq!(manifest["base_url"], "https://status.example.com/feeds/");
+    assert_subscribe_links(out.path());
+    assert_manifest_matches_disk(out.path());
+}
+
+#[test]
+fn english_page_lists_what_is_next_after_the_newest_revision() {
+    // The features fixture's newest `revised` is 2021-04-01 (Tokyo): the
+    // 2021-03-20 night window is past, the moved and the cancelled
+    // occurrences of `monthly` come next, then `quarterly`, which reuses
+    // its impact.
+    let out = build_with(&case("features"), &["--base-url", BASE]);
+    let page = Html::parse_document(&read(out.path(), "index.html"));
+    let root = page.root_element();
+    assert_eq!(attr(root, "lang"), "en");
+    let db = select(root, "section#feed-db")[0];
+    let when: Vec<String> = select(db, ".when").into_iter().map(text).collect();
+    assert_eq!(
+        when,
+        [
+            "Sun 18 April 2021 03:00–07:00Confirmed",
+            "Sun 30 May 2021 02:00–06:00Cancelled",
+            "Sun 27 June 2021 02:00–06:00Tentative",
+            "Sun 31 October 2021 01:00–02:30Confirmed"
+        ]
+    );
+    let api = select(root, "section#feed-api")[0];
+    let when: Vec<String> = select(api, ".when").into_iter().map(text).collect();
+    // Every third month's 5th Sunday: 31 January (past) and 31 October.
+    assert_eq!(when, ["Sun 31 October 2021 01:00–02:30Confirmed"]);
+    assert_subscribe_links(out.path());
+}
+
+#[test]
+fn old_windows_leave_the_feeds_and_list_past_the_horizon() {
+    let schedules = case("horizon");
+    let out = build(&schedules);
+    let uids: Vec<String> = parse_feed(&out.path().join("app.ics"))
+        .into_iter()
+        .map(|e| e.uid)
+        .collect();
+    assert_eq!(
+        uids,
+        [
+            "straddling.app@horizon.maintcal",
+            "recent.app@horizon.maintcal",
+            "next.app@horizon.maintcal"
+        ]
+    );
+    let (result, stdout, _) = run(&["list", "--json", "--schedules", schedules.to_str().unwrap()]);
+    result.unwrap();
+    let rows: Vec<Value> = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r["window"] != "old" && r["window"] != "old-series")
+    );
+    assert_eq!(rows.len(), 12 + 1 + 1);
+    // Only the window after the newest revision is "next".
+    let manifest = manifest(out.path());
+    let app = &manifest["feeds"][1];
+    assert_eq!(app["id"], "app");
+    assert_eq!(app["next"]["window"], "next");
+    assert_eq!(app["next"]["start"], "2020-07-05T01:00:00-04:00");
+    let page = Html::parse_document(&read(out.path(), "index.html"));
+    assert_eq!(
+        select(page.root_element(), "section#feed-app ol.windows > li").len(),
+        1
+    );
+}
+
+/// A schedule with `windows` daily one-off windows from `first`, each with a
+/// long note, and `revised` as its newest revision. Generated: a feed over
+/// 1 MB is too big to keep as a fixture.
+fn long_schedule(dir: &Path, windows: usize, first: &str, revised: &str, keep: u32) {
+    let mut text = format!(
+        "[calendar]\nid = \"big\"\nname = \"Big\"\ntimezone = \"UTC\"\nlanguage = \"en\"\nkeep_past_months = {keep}\nnotes = [\"{}\"]\n\n[groups.big]\nname = \"Big\"\nservices = [\"s\"]\n",
+        // Calendar notes go into every event: large feeds from a small
+        // schedule (a schedule file may hold at most 1 MiB).
+        "Long note. ".repeat(100)
+    );
+    let first = chrono::NaiveDate::parse_from_str(first, "%Y-%m-%d").unwrap();
+    let note = "Short note.";
+    for day in 0..windows {
+        let date = first + chrono::Days::new(day as u64);
+        text.push_str(&format!(
+            "\n[windows.w{day}]\ndate = {date}\nstart = 01:00\nend = 02:00\nstatus = \"confirmed\"\nrevised = {revised}\nnotes = [\"{note}\"]\n\n[windows.w{day}.impact.big]\nstops = [\"s\"]\n"
+        ));
+    }
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("big.toml"), text).unwrap();
+}
+
+#[test]
+fn a_feed_over_1_mb_gets_a_warning_and_the_horizon_keeps_it_small() {
+    let root = tempfile::tempdir().unwrap();
+    let (schedules, out) = (root.path().join("schedules"), root.path().join("out"));
+    // 900 upcoming windows: nothing is past, nothing can be dropped.
+    long_schedule(&schedules, 900, "2030-01-01", "2029-12-01T00:00:00Z", 24);
+    let (result, _, stderr) = build_into(&schedules, &out, &[]);
+    result.unwrap();
+    let size = std::fs::metadata(out.join("big.ics")).unwrap().len();
+    assert!(size > 1_000_000, "{size}");
+    let warning = format!(
+        "warning: {} is {size} bytes: Google Calendar refuses subscriptions over about 1 MB",
+        out.join("big.ics").display()
+    );
+    assert!(stderr.contains(&warning), "{stderr}");
+    assert!(stderr.contains("all.ics is"), "{stderr}");
+    assert!(!stderr.contains("index.html"), "{stderr}");
+
+    // The same windows, all more than keep_past_months before the newest
+    // revision: they leave the feed, and the warning goes with them.
+    long_schedule(&schedules, 900, "2000-01-01", "2010-01-01T00:00:00Z", 24);
+    let (result, _, stderr) = build_into(&schedules, &out, &[]);
+    result.unwrap();
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(parse_feed(&out.join("big.ics")).is_empty());
+}
+
+#[test]
+fn bad_publishing_settings_are_diagnosed_at_their_place() {
+    let schedules = case("bad-publish-settings");
+    let (result, _, stderr) = run(&["check", "--schedules", schedules.to_str().unwrap()]);
+    assert!(result.is_err());
+    for expected in [
+        "error: `https://example.com/feeds?x=1` is not a usable base URL: it must not have a query (?…) or a fragment (#…)",
+        "a.toml:8:12",
+        "error: keep_past_months must be at most 1200 (100 years)",
+        "a.toml:9:20",
+        "error: base_url `https://status.example.org/` differs from `https://example.com/feeds/` in ",
+        "c.toml:7:12",
+    ] {
+        assert!(stderr.contains(expected), "{expected} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn a_bad_base_url_option_is_a_usage_error() {
+    use clap::Parser;
+    let error = internals::Cli::try_parse_from([
+        "maintcal",
+        "build",
+        "--base-url",
+        "webcal://example.com/",
+    ])
+    .unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    let message = error.to_string();
+    assert!(
+        message.contains("invalid value 'webcal://example.com/' for '--base-url <URL>': it must start with https:// (or http://)"),
+        "{message}"
+    );
+}
