@@ -13,8 +13,9 @@
 mod workload;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use maintcal::schedule::Schedules;
-use maintcal::{expand, feed, horizon, render, schedule};
+use maintcal::internals::{
+    self as stages, Expanded, RenderError, Schedules, ZoneCache, as_of, load_files, trim,
+};
 use std::hint::black_box;
 use std::path::PathBuf;
 
@@ -38,15 +39,15 @@ fn files(size: &workload::Size) -> Vec<(PathBuf, String)> {
 }
 
 fn load(files: &[(PathBuf, String)]) -> Schedules {
-    schedule::load_files(files.to_vec())
+    load_files(files.to_vec())
         .unwrap_or_else(|error| panic!("the workload must load: {error}"))
         .schedules
 }
 
 /// The table the feeds are made from: every occurrence, trimmed to the
 /// horizon, as a build does.
-fn kept(schedules: &Schedules) -> expand::Expanded<'_> {
-    horizon::trim(expand::Expanded::new(schedules), horizon::as_of(schedules))
+fn kept(schedules: &Schedules) -> Expanded<'_> {
+    trim(Expanded::new(schedules), as_of(schedules))
 }
 
 fn stages(c: &mut Criterion) {
@@ -55,9 +56,9 @@ fn stages(c: &mut Criterion) {
         let schedule_bytes: usize = files.iter().map(|(_, text)| text.len()).sum();
         let schedules = load(&files);
         let expanded = kept(&schedules);
-        let feeds = feed::plan(&expanded);
+        let feeds = stages::plan(&expanded);
         let events: usize = feeds.iter().map(|f| f.events.len()).sum();
-        let output_bytes: usize = maintcal::render_all(&schedules)
+        let output_bytes: usize = stages::render_all(&schedules)
             .expect("the workload renders")
             .iter()
             .map(|o| o.bytes.len())
@@ -95,7 +96,7 @@ fn stages(c: &mut Criterion) {
         });
         group.bench_function("plan feeds", |b| {
             b.iter(|| {
-                let events: usize = feed::plans(&expanded).map(|f| f.events.len()).sum();
+                let events: usize = stages::plans(&expanded).map(|f| f.events.len()).sum();
                 black_box(events)
             })
         });
@@ -105,9 +106,9 @@ fn stages(c: &mut Criterion) {
             b.iter_batched(
                 || feeds.clone(),
                 |feeds| {
-                    let zones = render::ics::ZoneCache::default();
+                    let zones = ZoneCache::default();
                     for feed in feeds {
-                        black_box(render::ics::render(feed, &zones).expect("renders"));
+                        black_box(stages::render_feed(feed, &zones).expect("renders"));
                     }
                 },
                 BatchSize::LargeInput,
@@ -116,9 +117,9 @@ fn stages(c: &mut Criterion) {
         group.bench_function("build in memory (plan, render, page, manifest)", |b| {
             b.iter(|| {
                 let mut bytes = 0;
-                maintcal::render_each(&schedules, None, |output| {
+                stages::render_each(&schedules, None, |output| {
                     bytes += output.bytes.len();
-                    Ok::<(), render::RenderError>(())
+                    Ok::<(), RenderError>(())
                 })
                 .expect("renders");
                 black_box(bytes)

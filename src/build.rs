@@ -10,7 +10,7 @@ use crate::expand::Expanded;
 use crate::publish::{self, Output, Written};
 use crate::render::{self, RenderError, SiteFormat};
 use crate::schedule::Schedules;
-use crate::{feed, horizon, previous, site};
+use crate::{feed, horizon, pages, previous, site};
 use chrono::{DateTime, Utc};
 use std::io::Write;
 use std::path::Path;
@@ -22,6 +22,9 @@ pub(crate) fn build(
 ) -> anyhow::Result<()> {
     let loaded = crate::load(&args.schedules.schedules, stderr)?;
     let base_url = args.base_url.as_deref();
+    if args.require_base_url {
+        pages::require(pages::resolve(&loaded.schedules, base_url).as_deref())?;
+    }
     // Each file is handed on as soon as it is rendered and dropped after, so
     // a build holds a few files' bytes at a time (see `render_each`).
     let mut warnings = Vec::new();
@@ -40,6 +43,14 @@ pub(crate) fn build(
         let stale = check.finish(&args.out);
         if !stale.is_empty() {
             let list: Vec<String> = stale.iter().map(ToString::to_string).collect();
+            let resolved = pages::resolve(&loaded.schedules, base_url);
+            if let Some(reason) = pages::stale_reason(&args.out, resolved.as_deref()) {
+                anyhow::bail!(
+                    "{} is stale: {}; {reason}",
+                    args.out.display(),
+                    list.join(", ")
+                );
+            }
             anyhow::bail!(
                 "{} is stale: {}; run `maintcal build` and commit the result",
                 args.out.display(),
@@ -145,13 +156,7 @@ fn render_expanded<E: From<RenderError>>(
     base_url: Option<&str>,
     mut sink: impl FnMut(Output) -> Result<(), E>,
 ) -> Result<(), E> {
-    let base_url = base_url.map(str::to_owned).or_else(|| {
-        expanded
-            .schedules
-            .calendars
-            .iter()
-            .find_map(|c| c.base_url.clone())
-    });
+    let base_url = pages::resolve(expanded.schedules, base_url);
     let mut feeds = Vec::new();
     let mut files = Vec::new();
     // VTIMEZONEs, worked out once per zone and span for every feed.
@@ -254,7 +259,7 @@ mod tests {
     fn output_names_are_the_names_render_gives() {
         let notice = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/notice/schedules");
         let loaded = crate::schedule::load_dir(&notice).unwrap();
-        let rendered: Vec<String> = crate::render_all(&loaded.schedules)
+        let rendered: Vec<String> = crate::internals::render_all(&loaded.schedules)
             .unwrap()
             .into_iter()
             .map(|output| output.file_name)

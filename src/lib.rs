@@ -10,29 +10,31 @@
 //! `build` runs the pipeline end to end; [`words`] holds what maintcal
 //! itself says, in each language.
 
-pub mod bug;
+pub(crate) mod bug;
 mod build;
 pub mod cli;
-pub mod expand;
-pub mod feed;
-pub mod horizon;
-pub mod init;
-pub mod list;
-pub mod pages;
-pub mod previous;
-pub mod publish;
-pub mod render;
-pub mod schedule;
-pub mod site;
-pub mod words;
+pub mod console;
+pub(crate) mod expand;
+pub(crate) mod feed;
+pub(crate) mod horizon;
+pub(crate) mod init;
+pub(crate) mod list;
+pub(crate) mod pages;
+pub(crate) mod previous;
+pub(crate) mod publish;
+pub(crate) mod render;
+pub(crate) mod schedule;
+pub(crate) mod site;
+pub(crate) mod words;
 
-pub use build::{GOOGLE_SIZE_LIMIT, render_each};
+pub use bug::install_panic_hook;
+
+#[cfg(any(test, feature = "internals"))]
+pub mod internals;
 
 use anyhow::Context;
 use cli::Command;
-use publish::Output;
-use render::RenderError;
-use schedule::{Loaded, ScheduleError, Schedules};
+use schedule::{Loaded, ScheduleError};
 use std::io::Write;
 use std::path::Path;
 
@@ -69,7 +71,7 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
 }
 
 /// Loads and checks the schedules, printing warnings, or every problem.
-pub fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Loaded> {
+pub(crate) fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Loaded> {
     match schedule::load_dir(dir) {
         Ok(loaded) => {
             stderr.write_all(loaded.warnings.as_bytes())?;
@@ -83,16 +85,4 @@ pub fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Loaded> {
         }
         Err(error) => Err(error).context("loading the schedules"),
     }
-}
-
-/// Every output file's bytes, in memory: the whole build but the writing,
-/// with the base URL the schedules give. The feeds come first (one per
-/// group, then `all`), then the subscribe page, then the manifest.
-pub fn render_all(schedules: &Schedules) -> Result<Vec<Output>, RenderError> {
-    let mut outputs = Vec::new();
-    render_each(schedules, None, |output| {
-        outputs.push(output);
-        Ok::<(), RenderError>(())
-    })?;
-    Ok(outputs)
 }

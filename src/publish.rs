@@ -34,7 +34,7 @@
 mod record;
 mod stale;
 
-pub use stale::{Stale, StaleCheck, stale};
+pub use stale::StaleCheck;
 
 use crate::render::manifest::{self, OwnedFile};
 use crate::site::sha256_hex;
@@ -91,11 +91,13 @@ impl Disk for RealDisk {
 }
 
 /// Writes `outputs` into `out_dir` (see the module documentation).
+#[cfg(any(test, feature = "internals"))]
 pub fn publish(out_dir: &Path, outputs: &[Output]) -> anyhow::Result<Report> {
     publish_with(out_dir, outputs, &RealDisk)
 }
 
 /// [`publish`], writing through `disk`.
+#[cfg(any(test, feature = "internals"))]
 pub fn publish_with(out_dir: &Path, outputs: &[Output], disk: &dyn Disk) -> anyhow::Result<Report> {
     let mut publication = Publication::begin(out_dir, disk)?;
     let names: Vec<String> = outputs.iter().map(|o| o.file_name.clone()).collect();

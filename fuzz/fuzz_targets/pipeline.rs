@@ -5,21 +5,21 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use maintcal::schedule::{ScheduleError, load_bytes};
+use maintcal::internals::{Expanded, ScheduleError, check_stream, load_bytes, render_all, rows};
 
 fuzz_target!(|data: &[u8]| {
     match load_bytes(vec![("fuzz.toml".into(), data.to_vec())]) {
         Ok(loaded) => {
-            let outputs = maintcal::render_all(&loaded.schedules)
+            let outputs = render_all(&loaded.schedules)
                 .unwrap_or_else(|e| panic!("a valid schedule did not render: {e}"));
             for output in &outputs {
                 let text = std::str::from_utf8(&output.bytes).expect("feeds are UTF-8");
-                if let Err(problems) = maintcal::render::ics::check_stream(text) {
+                if let Err(problems) = check_stream(text) {
                     panic!("{}: {problems:?}", output.file_name);
                 }
             }
-            let _ = maintcal::list::rows(
-                &maintcal::expand::Expanded::new(&loaded.schedules),
+            let _ = rows(
+                &Expanded::new(&loaded.schedules),
                 None,
                 None,
                 None,

@@ -90,12 +90,14 @@ pub struct Recurrence {
 }
 
 /// Every feed: one per group (in file and declaration order), then `all`.
+#[cfg(any(test, feature = "internals"))]
 pub fn plan(expanded: &Expanded) -> Vec<Feed> {
     plans(expanded).collect()
 }
 
 /// [`plan`], one feed at a time: each is planned when asked for, so that a
 /// build can render and drop it before planning the next.
+#[cfg(any(test, feature = "internals"))]
 pub fn plans<'e>(expanded: &'e Expanded) -> impl Iterator<Item = Feed> + 'e {
     (0..count(expanded)).filter_map(|index| plan_nth(expanded, index))
 }

@@ -34,6 +34,7 @@ impl std::fmt::Display for Stale {
 
 /// The outputs whose files are missing or differ, and the files a build
 /// would remove; writes nothing.
+#[cfg(test)]
 pub fn stale(out_dir: &Path, outputs: &[Output]) -> Vec<Stale> {
     let mut check = StaleCheck::default();
     for output in outputs {

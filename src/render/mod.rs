@@ -4,9 +4,9 @@
 //! [`SiteFormat`]. Nothing here writes files (that is `publish`'s job) or
 //! reads the clock.
 
-pub mod html;
-pub mod ics;
-pub mod manifest;
+pub(crate) mod html;
+pub(crate) mod ics;
+pub(crate) mod manifest;
 
 use crate::site::{FileRecord, Site};
 

@@ -13,14 +13,14 @@
 //! [`across`] bounds the size of a build and warns of overlaps and skipped
 //! hours, and [`text_limit`] bounds each event's text.
 
-pub mod across;
-pub mod annotations;
-pub mod diagnostic;
-pub mod model;
-pub mod places;
-pub mod source;
-pub mod text_limit;
-pub mod validate;
+pub(crate) mod across;
+pub(crate) mod annotations;
+pub(crate) mod diagnostic;
+pub(crate) mod model;
+pub(crate) mod places;
+pub(crate) mod source;
+pub(crate) mod text_limit;
+pub(crate) mod validate;
 
 use diagnostic::{Diagnostic, FileId, Severity, SourceFiles};
 pub use model::Schedules;
@@ -132,6 +132,7 @@ fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Loads schedules from (path, text) pairs: the whole of stage 1 without I/O.
+#[cfg(any(test, feature = "internals"))]
 pub fn load_files(files: Vec<(PathBuf, String)>) -> Result<Loaded, ScheduleError> {
     load_bytes(
         files
@@ -213,7 +214,7 @@ pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Loaded, ScheduleErro
         }
         places.record(file, &sections);
         let mut validator = Validator::new(file);
-        if let Some(calendar) = validator.calendar(path, sections, 0..text.len()) {
+        if let Some(calendar) = validator.calendar(sections, 0..text.len()) {
             calendars.push(calendar);
         }
         diagnostics.append(&mut validator.diagnostics);

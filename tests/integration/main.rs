@@ -9,6 +9,7 @@
 
 mod support;
 
+mod adopt;
 mod browser;
 mod cli;
 mod diagnostics;
@@ -16,10 +17,12 @@ mod dst_property;
 mod english;
 mod injection;
 mod limits;
+mod nothing_lost;
 mod notice;
 mod publish;
 mod readme;
 mod roundtrip;
 mod site;
+mod text_bound;
 mod timezones;
 mod vtimezone;

@@ -27,6 +27,8 @@ mod vtimezone;
 // Public for the integration tests and the fuzz target, which check every
 // feed they make.
 pub use check::check_stream;
+#[cfg(any(test, feature = "internals"))]
+pub use vtimezone::lines as vtimezone_lines;
 
 use super::RenderError;
 use crate::feed::Feed;

@@ -16,7 +16,6 @@ pub use recurrence::{MAX_OCCURRENCES, nth_weekday_of_month};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Every calendar found in the schedules folder, in file-name order.
@@ -36,7 +35,6 @@ impl Schedules {
 /// One schedule file's `[calendar]` with its groups and windows.
 #[derive(Debug, Clone)]
 pub struct Calendar {
-    pub source: PathBuf,
     pub id: String,
     pub name: String,
     pub description: Option<String>,

@@ -19,7 +19,6 @@ impl Validator {
     /// in `self.diagnostics`).
     pub fn calendar(
         &mut self,
-        source: std::path::PathBuf,
         sections: FileSections,
         whole_file: Range<usize>,
     ) -> Option<Calendar> {
@@ -112,7 +111,6 @@ impl Validator {
             return None;
         }
         Some(Calendar {
-            source,
             id,
             name,
             description,

@@ -12,10 +12,10 @@
 mod calendar;
 mod dates;
 mod impact;
+mod revisions;
 mod text;
 mod time;
 mod timing;
-mod revisions;
 mod window;
 
 use super::diagnostic::{Diagnostic, FileId, Severity, suggestion};

@@ -3,17 +3,29 @@
 //! Tests run the binary or [`run`] where that tests the same thing; what is
 //! below is what they cannot reach that way: the limits, a disk that fails
 //! on purpose, rendering without writing (fast enough for property tests),
-//! the wire checker, and the VTIMEZONE writer on any zone and span.
+//! the wire checker, and the VTIMEZONE writer on any zone and span. The
+//! crate opens them through its `internals` feature (src/internals.rs).
 
 pub use maintcal::cli::Cli;
-pub use maintcal::feed::plan;
-pub use maintcal::list::rows;
-pub use maintcal::publish::{Disk, Output, publish, publish_with};
-pub use maintcal::render::vtimezone::vtimezone_lines;
-pub use maintcal::render::wire::check_stream;
-pub use maintcal::render_all;
-pub use maintcal::run;
-pub use maintcal::schedule::across::{MAX_EVENT_OCCURRENCES, MAX_GROUPS, MAX_WINDOWS};
-pub use maintcal::schedule::{
-    MAX_FILE_BYTES, MAX_TOTAL_BYTES, ScheduleError, load_dir, load_files,
+pub use maintcal::internals::{
+    Disk, Expanded, Feed, MAX_EVENT_OCCURRENCES, MAX_FILE_BYTES, MAX_GROUPS, MAX_TOTAL_BYTES,
+    MAX_WINDOWS, Output, ScheduleError, Schedules, check_stream, event_text_bounds,
+    feed_text_bounds, load_dir, load_files, plans, publish, publish_with, render_all, uid_ids,
+    vtimezone_lines,
 };
+pub use maintcal::run;
+
+/// Every feed's plan, as a build makes them.
+pub fn plan(schedules: &Schedules) -> Vec<Feed> {
+    maintcal::internals::plan(&Expanded::new(schedules))
+}
+
+/// `maintcal list`'s rows, for every group and date.
+pub fn rows(
+    schedules: &Schedules,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    group: Option<&str>,
+) -> Vec<maintcal::internals::Row> {
+    maintcal::internals::rows(&Expanded::new(schedules), from, to, group)
+}

@@ -54,7 +54,7 @@ const MIN_SECS: i64 = -62_135_596_800;
 const MAX_SECS: i64 = 253_370_764_800;
 
 /// Content lines (unfolded, no CRLF, no escaping needed) from `BEGIN:VTIMEZONE` to `END:VTIMEZONE`.
-pub(in crate::render::ics) fn lines(
+pub fn lines(
     tz: Tz,
     span_start: DateTime<chrono::Utc>,
     span_end: DateTime<chrono::Utc>,

@@ -4,14 +4,15 @@
 //! limit would slip through. This compares them on every schedule of the
 //! repository and on text made of what costs the most around it.
 
-use maintcal::feed::{self, Feed};
-use maintcal::schedule::text_limit::{event_text_bounds, feed_text_bounds};
-use maintcal::schedule::{Schedules, load_dir, load_files};
+use crate::support::internals::{
+    Expanded, Feed, Schedules, event_text_bounds, feed_text_bounds, load_dir, load_files, plans,
+    uid_ids,
+};
 
 /// Every feed's and every event's real text length against its bound.
 fn assert_bounds_hold(schedules: &Schedules, what: &str) {
     let feed_bounds = feed_text_bounds(schedules);
-    for planned in feed::plans(&maintcal::expand::Expanded::new(schedules)) {
+    for planned in plans(&Expanded::new(schedules)) {
         let Feed {
             id,
             name,
@@ -27,7 +28,7 @@ fn assert_bounds_hold(schedules: &Schedules, what: &str) {
         let length = name.len() + description.len();
         assert!(bound >= length, "{what}: {id}.ics: {bound} < {length}");
         for event in events {
-            let (calendar_id, window_id) = feed::uid_ids(&event.uid).unwrap();
+            let (calendar_id, window_id) = uid_ids(&event.uid).unwrap();
             let calendar = schedules
                 .calendars
                 .iter()

@@ -344,7 +344,9 @@ fn the_template_folder_given_as_out_is_not_overwritten() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
     for entry in std::fs::read_dir(repo).unwrap() {
         let entry = entry.unwrap();
-        std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), templates.join(entry.file_name())).unwrap();
+        }
     }
     assert_refused(&schedules, &templates, &["index.html"]);
 }
