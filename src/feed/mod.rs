@@ -83,10 +83,24 @@ pub struct FeedEvent {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recurrence {
-    /// The RRULE value, e.g. `FREQ=MONTHLY;BYDAY=2SU;UNTIL=20200711T170000Z`.
-    pub rule: String,
+    /// Every `interval` months, on the `nth` `weekday` (negative: from the
+    /// end of the month), the rule's own terms; the format writes them
+    /// (`FREQ=MONTHLY;BYDAY=2SU;UNTIL=…` in iCalendar).
+    pub interval: u32,
+    pub nth: i8,
+    pub weekday: chrono::Weekday,
+    pub end: RuleEnd,
     /// Local starts the rule gives but the schedule skips.
     pub exdates: Vec<NaiveDateTime>,
+}
+
+/// Where a recurrence stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleEnd {
+    /// The exact start of the last instance, inclusive.
+    Until(DateTime<Utc>),
+    /// How many instances the rule gives.
+    Count(u32),
 }
 
 /// Every feed: one per group (in file and declaration order), then `all`.

@@ -2,9 +2,8 @@
 //! events a feed holds: one per occurrence, or a series (RRULE, EXDATEs)
 //! with overrides for the occurrences a client would get wrong.
 
-use super::{FeedEvent, Recurrence};
+use super::{FeedEvent, Recurrence, RuleEnd};
 use crate::expand::{self, Occurrence, WindowOccurrences, to_utc};
-use crate::render::ics::weekday_code;
 use crate::schedule::model::minutes_into;
 use crate::schedule::model::{Calendar, RecurrenceEnd, SubRange, Timing, Window};
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -143,16 +142,7 @@ impl Part<'_> {
         };
         let mut master = event_at(&first, (dtstart_instant, dtend_instant));
         let duration = dtend_instant - dtstart_instant;
-        let mut rrule = "FREQ=MONTHLY".to_string();
-        if rule.interval > 1 {
-            rrule.push_str(&format!(";INTERVAL={}", rule.interval));
-        }
-        rrule.push_str(&format!(
-            ";BYDAY={}{}",
-            rule.nth,
-            weekday_code(rule.weekday)
-        ));
-        match rule.end {
+        let end = match rule.end {
             // UNTIL is the exact start of the last date's instance, in UTC as
             // RFC 5545 requires with a TZID'd DTSTART; inclusive. Where that
             // start is in a repeated hour, the later of its two readings:
@@ -164,10 +154,10 @@ impl Part<'_> {
                     LocalResult::Ambiguous(_, later) => later.with_timezone(&Utc),
                     _ => to_utc(tz, last),
                 };
-                rrule.push_str(&format!(";UNTIL={}", until.format("%Y%m%dT%H%M%SZ")));
+                RuleEnd::Until(until)
             }
-            RecurrenceEnd::Count(count) => rrule.push_str(&format!(";COUNT={count}")),
-        }
+            RecurrenceEnd::Count(count) => RuleEnd::Count(count),
+        };
         let mut exdates: Vec<NaiveDateTime> =
             rule.skips.iter().map(|&date| rule_start(date)).collect();
         // The span the VTIMEZONE must cover: every instance the rule gives,
@@ -219,7 +209,10 @@ impl Part<'_> {
         }
         exdates.sort();
         master.recurrence = Some(Recurrence {
-            rule: rrule,
+            interval: rule.interval,
+            nth: rule.nth,
+            weekday: rule.weekday,
+            end,
             exdates,
         });
         events.insert(0, master);

@@ -3,7 +3,7 @@
 //! RRULE, EXDATE and RECURRENCE-ID.
 
 use crate::expand::{WireTime, wire_instant, wire_span};
-use crate::feed::FeedEvent;
+use crate::feed::{FeedEvent, Recurrence, RuleEnd};
 use crate::schedule::model::Status;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use icalendar::{Component, Event, Property};
@@ -66,7 +66,7 @@ pub(super) fn build(feed_event: &FeedEvent) -> Event {
         event.append_property(Property::new("URL", url));
     }
     if let Some(recurrence) = &feed_event.recurrence {
-        event.append_property(Property::new("RRULE", &recurrence.rule));
+        event.append_property(Property::new("RRULE", &rrule(recurrence)));
         if !recurrence.exdates.is_empty() {
             // Same TZID and value type as DTSTART, as clients match them
             // literally; one property with a list.
@@ -102,6 +102,26 @@ fn utc_stamp(at: DateTime<Utc>) -> String {
     push_stamp(&mut stamp, at.naive_utc());
     stamp.push('Z');
     stamp
+}
+
+/// The RRULE value of a series, e.g. `FREQ=MONTHLY;BYDAY=2SU;UNTIL=…Z`.
+fn rrule(recurrence: &Recurrence) -> String {
+    use std::fmt::Write as _;
+    let mut rule = String::from("FREQ=MONTHLY");
+    if recurrence.interval > 1 {
+        let _ = write!(rule, ";INTERVAL={}", recurrence.interval);
+    }
+    let day = super::weekday_code(recurrence.weekday);
+    let _ = write!(rule, ";BYDAY={}{day}", recurrence.nth);
+    match recurrence.end {
+        RuleEnd::Until(until) => {
+            let _ = write!(rule, ";UNTIL={}", utc_stamp(until));
+        }
+        RuleEnd::Count(count) => {
+            let _ = write!(rule, ";COUNT={count}");
+        }
+    }
+    rule
 }
 
 /// `YYYYMMDDTHHMMSS`; years are 1 to 9999 (validation and chrono's range).
