@@ -21,17 +21,20 @@ pub(crate) fn build(
     stderr: &mut dyn Write,
 ) -> anyhow::Result<()> {
     let loaded = crate::load(&args.schedules.schedules, stderr)?;
+    let expanded = crate::expand_and_warn(&loaded, stderr)?;
+    let as_of = horizon::as_of(&loaded.schedules);
+    let expanded = horizon::trim(expanded, as_of);
     let base_url = args.base_url.as_deref();
     if args.require_base_url {
         pages::require(pages::resolve(&loaded.schedules, base_url).as_deref())?;
     }
     // Each file is handed on as soon as it is rendered and dropped after, so
-    // a build holds a few files' bytes at a time (see `render_each`).
+    // a build holds a few files' bytes at a time (see `render_expanded`).
     let mut warnings = Vec::new();
     if args.check {
         let mut check = publish::StaleCheck::default();
         let mut files = 0;
-        render_each(&loaded.schedules, base_url, |output| {
+        render_expanded(&expanded, as_of, base_url, |output| {
             warnings.extend(size_warning(&args.out, &output));
             check.add(&args.out, &output);
             files += 1;
@@ -67,7 +70,7 @@ pub(crate) fn build(
     publication.claim(&output_names(&loaded.schedules))?;
     let mut comparer = previous::Comparer::default();
     let mut lines: Vec<(Option<usize>, usize)> = Vec::new();
-    render_each(&loaded.schedules, base_url, |output| {
+    render_expanded(&expanded, as_of, base_url, |output| {
         warnings.extend(size_warning(&args.out, &output));
         comparer.add(&args.out, &output);
         publication.add(&output)?;
@@ -127,6 +130,7 @@ fn size_warning(out_dir: &Path, output: &Output) -> Option<String> {
 /// Each feed is planned, rendered, handed on and dropped, so memory holds
 /// a few feeds (their plans and their bytes) at a time, and only each
 /// file's name, size and hash are kept for the page and the manifest.
+#[cfg(any(test, feature = "internals"))]
 pub fn render_each<E: From<RenderError>>(
     schedules: &Schedules,
     base_url: Option<&str>,

@@ -46,7 +46,9 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
     match cli.command {
         Command::Build(args) => build::build(&args, stdout, stderr),
         Command::Check(args) => {
-            let schedules = load(&args.schedules, stderr)?.schedules;
+            let loaded = load(&args.schedules, stderr)?;
+            expand_and_warn(&loaded, stderr)?;
+            let schedules = &loaded.schedules;
             let groups = schedules.groups().count();
             let windows: usize = schedules.calendars.iter().map(|c| c.windows.len()).sum();
             writeln!(
@@ -58,10 +60,10 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
             Ok(())
         }
         Command::List(args) => {
-            let schedules = load(&args.schedules.schedules, stderr)?.schedules;
+            let loaded = load(&args.schedules.schedules, stderr)?;
+            let expanded = expand_and_warn(&loaded, stderr)?;
             // The same windows the feeds keep.
-            let as_of = horizon::as_of(&schedules);
-            let expanded = horizon::trim(expand::Expanded::new(&schedules), as_of);
+            let expanded = horizon::trim(expanded, horizon::as_of(&loaded.schedules));
             list::print(&expanded, &args, stdout)
         }
         Command::Init(args) => init::run(&args, stdout),
@@ -70,13 +72,11 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
     }
 }
 
-/// Loads and checks the schedules, printing warnings, or every problem.
+/// Loads and checks the schedules (stage 1), printing every problem if
+/// they are invalid; their warnings wait for [`expand_and_warn`].
 pub(crate) fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Loaded> {
     match schedule::load_dir(dir) {
-        Ok(loaded) => {
-            stderr.write_all(loaded.warnings.as_bytes())?;
-            Ok(loaded)
-        }
+        Ok(loaded) => Ok(loaded),
         Err(error @ ScheduleError::Invalid { .. }) => {
             if let ScheduleError::Invalid { report, .. } = &error {
                 stderr.write_all(report.as_bytes())?;
@@ -85,4 +85,16 @@ pub(crate) fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Loaded>
         }
         Err(error) => Err(error).context("loading the schedules"),
     }
+}
+
+/// Expands every window once (stage 2) and prints every warning, the
+/// loader's and the expanded windows' together, in file and line order.
+pub(crate) fn expand_and_warn<'s>(
+    loaded: &'s Loaded,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<expand::Expanded<'s>> {
+    let expanded = expand::Expanded::new(&loaded.schedules);
+    let report = loaded.report(expand::lint(&expanded, &loaded.places));
+    stderr.write_all(report.as_bytes())?;
+    Ok(expanded)
 }

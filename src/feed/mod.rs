@@ -11,7 +11,8 @@
 mod part;
 mod text;
 
-use crate::expand::{self, CalendarOccurrences, Expanded, Occurrence, Slot};
+use crate::expand::{CalendarOccurrences, Expanded, Occurrence};
+use crate::schedule::model::Slot;
 use crate::schedule::model::{Group, Status, SubRange};
 use crate::words::Words;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -152,7 +153,7 @@ fn group_feed(expanded: &CalendarOccurrences, group: &Group) -> Feed {
             group.name,
             text::window_title(calendar, window.window)
         );
-        for slot in expand::slots(impact) {
+        for slot in impact.slots() {
             let part = Part {
                 calendar,
                 window: window.window,
@@ -210,7 +211,7 @@ fn all_feed(expanded: &Expanded) -> Feed {
                 .iter()
                 .filter_map(|impact| {
                     let group = calendar.group(&impact.group)?;
-                    Some((group, expand::slots(impact), impact.notes.as_slice()))
+                    Some((group, impact.slots(), impact.notes.as_slice()))
                 })
                 .collect();
             let mut ranges: Vec<Option<SubRange>> = group_slots

@@ -1,7 +1,8 @@
 //! The words of a feed's events: summaries and descriptions, composed from
 //! the schedule's own text and the calendar language's [`Words`].
 
-use crate::expand::{Occurrence, Slot};
+use crate::expand::Occurrence;
+use crate::schedule::model::Slot;
 use crate::schedule::model::{Calendar, ImpactKind, ServiceImpact, Status, Window};
 use crate::words::{Words, push_hh_mm};
 use chrono::NaiveDateTime;

@@ -63,10 +63,28 @@ pub enum ScheduleError {
 #[derive(Debug)]
 pub struct Loaded {
     pub schedules: Schedules,
-    pub warnings: String,
+    /// Warnings found while loading; later stages add theirs (see
+    /// [`Loaded::report`]).
+    pub warnings: Vec<Diagnostic>,
     /// The files read, so that later checks can quote them.
     pub sources: SourceFiles,
     pub places: Places,
+}
+
+impl Loaded {
+    /// Every warning, the loader's and `later` ones (found on the expanded
+    /// windows), rendered in file and line order.
+    pub fn report(&self, later: Vec<Diagnostic>) -> String {
+        let mut all = self.warnings.clone();
+        all.extend(later);
+        render_sorted(&self.sources, all)
+    }
+}
+
+/// `diagnostics` in file and line order, rendered.
+fn render_sorted(sources: &SourceFiles, mut diagnostics: Vec<Diagnostic>) -> String {
+    diagnostics.sort_by_key(|d| (d.file, d.span.start, d.severity));
+    sources.render(&diagnostics)
 }
 
 /// The most bytes one schedule file may have. The notice's file is about
@@ -249,31 +267,28 @@ pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Loaded, ScheduleErro
             );
         }
     }
-    // Only for schedules that are valid so far: these checks expand every
-    // window, which is only bounded once each window is known to be.
+    // Only for schedules that are valid so far: the bounds need every
+    // window known to be well-formed.
     let schedules = Schedules { calendars };
     if diagnostics.iter().all(|d| d.severity != Severity::Error) {
         match across::check_size(&schedules.calendars, &places) {
             Some(too_big) => diagnostics.push(too_big),
             None => {
                 diagnostics.extend(text_limit::check_text(&schedules, &places));
-                diagnostics.extend(across::overlaps(&schedules.calendars, &places));
-                diagnostics.extend(across::vanished(&schedules.calendars, &places));
             }
         }
     }
-    diagnostics.sort_by_key(|d| (d.file, d.span.start, d.severity));
     let errors = diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
         .count();
-    let report = sources.render(&diagnostics);
     if errors > 0 {
+        let report = render_sorted(&sources, diagnostics);
         return Err(ScheduleError::Invalid { errors, report });
     }
     Ok(Loaded {
         schedules,
-        warnings: report,
+        warnings: diagnostics,
         sources,
         places,
     })

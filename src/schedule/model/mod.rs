@@ -271,6 +271,48 @@ pub struct SubRange {
     pub end: NaiveTime,
 }
 
+/// The services of one group that share a time range: one calendar event.
+#[derive(Debug, Clone)]
+pub struct Slot<'a> {
+    /// `None` for the window's own hours.
+    pub range: Option<SubRange>,
+    pub services: Vec<&'a ServiceImpact>,
+}
+
+impl GroupImpact {
+    /// Splits a group's services by time range: the window's own hours first
+    /// (services that keep running belong there), then each sub-range in order.
+    /// A range that no service uses gets no slot.
+    pub fn slots(&self) -> Vec<Slot<'_>> {
+        let mut slots: Vec<Slot> = Vec::new();
+        let whole: Vec<&ServiceImpact> = self
+            .services
+            .iter()
+            .filter(|service| service.hours.is_none())
+            .collect();
+        if !whole.is_empty() || self.services.is_empty() {
+            slots.push(Slot {
+                range: None,
+                services: whole,
+            });
+        }
+        let mut ranges: Vec<SubRange> = self.services.iter().filter_map(|s| s.hours).collect();
+        ranges.sort();
+        ranges.dedup();
+        for range in ranges {
+            slots.push(Slot {
+                range: Some(range),
+                services: self
+                    .services
+                    .iter()
+                    .filter(|service| service.hours == Some(range))
+                    .collect(),
+            });
+        }
+        slots
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

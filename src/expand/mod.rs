@@ -6,9 +6,12 @@
 //! EXDATEs and overrides are derived from it, and `list` prints it, so what
 //! `list` shows is what calendar clients compute from the feeds.
 
+mod lint;
+
+pub(crate) use lint::lint;
+
 use crate::schedule::model::{
-    Calendar, GroupImpact, Hours, OccurrenceChange, Schedules, ServiceImpact, Status, SubRange,
-    Timing, Window,
+    Calendar, Hours, OccurrenceChange, Schedules, Status, SubRange, Timing, Window,
 };
 use crate::schedule::model::{minutes_into, window_minutes};
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
@@ -70,11 +73,6 @@ impl Occurrence<'_> {
 pub fn local_span(date: NaiveDate, hours: Hours) -> (NaiveDateTime, NaiveDateTime) {
     let start = date.and_time(hours.start);
     (start, start + Duration::minutes(window_minutes(hours)))
-}
-
-/// Every occurrence of one window, skips left out, changes applied, in rule order.
-pub fn occurrences<'a>(calendar: &'a Calendar, window: &'a Window) -> Vec<Occurrence<'a>> {
-    expand_window(calendar, window).occurrences
 }
 
 /// One window's occurrences, and the first and last dates its rule gives.
@@ -191,46 +189,6 @@ impl<'s> CalendarOccurrences<'s> {
         all.sort_by_cached_key(|o| (o.start_utc(), o.window.id.as_str(), o.rule_date));
         all
     }
-}
-
-/// The services of one group that share a time range: one calendar event.
-#[derive(Debug, Clone)]
-pub struct Slot<'a> {
-    /// `None` for the window's own hours.
-    pub range: Option<SubRange>,
-    pub services: Vec<&'a ServiceImpact>,
-}
-
-/// Splits a group's services by time range: the window's own hours first
-/// (services that keep running belong there), then each sub-range in order.
-/// A range that no service uses gets no slot.
-pub fn slots(impact: &GroupImpact) -> Vec<Slot<'_>> {
-    let mut slots: Vec<Slot> = Vec::new();
-    let whole: Vec<&ServiceImpact> = impact
-        .services
-        .iter()
-        .filter(|service| service.hours.is_none())
-        .collect();
-    if !whole.is_empty() || impact.services.is_empty() {
-        slots.push(Slot {
-            range: None,
-            services: whole,
-        });
-    }
-    let mut ranges: Vec<SubRange> = impact.services.iter().filter_map(|s| s.hours).collect();
-    ranges.sort();
-    ranges.dedup();
-    for range in ranges {
-        slots.push(Slot {
-            range: Some(range),
-            services: impact
-                .services
-                .iter()
-                .filter(|service| service.hours == Some(range))
-                .collect(),
-        });
-    }
-    slots
 }
 
 /// The instant a local wall-clock time stands for, read as RFC 5545 reads
