@@ -66,7 +66,7 @@ pub(super) fn build(feed_event: &FeedEvent) -> Event {
         event.append_property(Property::new("URL", url));
     }
     if let Some(recurrence) = &feed_event.recurrence {
-        event.append_property(Property::new("RRULE", &rrule(recurrence)));
+        event.append_property(Property::new("RRULE", rrule(recurrence)));
         if !recurrence.exdates.is_empty() {
             // Same TZID and value type as DTSTART, as clients match them
             // literally; one property with a list.
