@@ -20,8 +20,8 @@ pub(crate) fn build(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let loaded = crate::load(&args.schedules.schedules, stderr)?;
-    let expanded = crate::expand_and_warn(&loaded, stderr)?;
+    let loaded = crate::prepare::load(&args.schedules.schedules, stderr)?;
+    let expanded = crate::prepare::expand_and_warn(&loaded, stderr)?;
     let as_of = horizon::as_of(&loaded.schedules);
     let expanded = horizon::trim(expanded, as_of);
     let base_url = args.base_url.as_deref();

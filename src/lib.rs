@@ -20,6 +20,7 @@ pub(crate) mod horizon;
 pub(crate) mod init;
 pub(crate) mod list;
 pub(crate) mod pages;
+mod prepare;
 pub(crate) mod previous;
 pub(crate) mod publish;
 pub(crate) mod render;
@@ -32,11 +33,8 @@ pub use bug::install_panic_hook;
 #[cfg(any(test, feature = "internals"))]
 pub mod internals;
 
-use anyhow::Context;
 use cli::Command;
-use schedule::{Loaded, ScheduleError};
 use std::io::Write;
-use std::path::Path;
 
 /// Runs one command. Output goes to `stdout`, diagnostics to `stderr`; the
 /// returned error is the one-line summary a caller prints last.
@@ -46,8 +44,8 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
     match cli.command {
         Command::Build(args) => build::build(&args, stdout, stderr),
         Command::Check(args) => {
-            let loaded = load(&args.schedules, stderr)?;
-            expand_and_warn(&loaded, stderr)?;
+            let loaded = prepare::load(&args.schedules, stderr)?;
+            prepare::expand_and_warn(&loaded, stderr)?;
             let schedules = &loaded.schedules;
             let groups = schedules.groups().count();
             let windows: usize = schedules.calendars.iter().map(|c| c.windows.len()).sum();
@@ -60,8 +58,8 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
             Ok(())
         }
         Command::List(args) => {
-            let loaded = load(&args.schedules.schedules, stderr)?;
-            let expanded = expand_and_warn(&loaded, stderr)?;
+            let loaded = prepare::load(&args.schedules.schedules, stderr)?;
+            let expanded = prepare::expand_and_warn(&loaded, stderr)?;
             // The same windows the feeds keep.
             let expanded = horizon::trim(expanded, horizon::as_of(&loaded.schedules));
             list::print(&expanded, &args, stdout)
@@ -70,31 +68,4 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
         Command::Completions { shell } => Ok(cli::completions(shell, stdout)?),
         Command::Man => Ok(cli::man(stdout)?),
     }
-}
-
-/// Loads and checks the schedules (stage 1), printing every problem if
-/// they are invalid; their warnings wait for [`expand_and_warn`].
-pub(crate) fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Loaded> {
-    match schedule::load_dir(dir) {
-        Ok(loaded) => Ok(loaded),
-        Err(error @ ScheduleError::Invalid { .. }) => {
-            if let ScheduleError::Invalid { report, .. } = &error {
-                stderr.write_all(report.as_bytes())?;
-            }
-            Err(error.into())
-        }
-        Err(error) => Err(error).context("loading the schedules"),
-    }
-}
-
-/// Expands every window once (stage 2) and prints every warning, the
-/// loader's and the expanded windows' together, in file and line order.
-pub(crate) fn expand_and_warn<'s>(
-    loaded: &'s Loaded,
-    stderr: &mut dyn Write,
-) -> anyhow::Result<expand::Expanded<'s>> {
-    let expanded = expand::Expanded::new(&loaded.schedules);
-    let report = loaded.report(expand::lint(&expanded, &loaded.places));
-    stderr.write_all(report.as_bytes())?;
-    Ok(expanded)
 }

@@ -1,0 +1,37 @@
+//! Stages 1 and 2 as every command runs them: load and check the
+//! schedules, expand every window once, and print the warnings of both,
+//! together, in file and line order (or every problem, if the schedules
+//! are invalid).
+
+use crate::expand::{self, Expanded};
+use crate::schedule::{self, Loaded, ScheduleError};
+use anyhow::Context;
+use std::io::Write;
+use std::path::Path;
+
+/// Loads and checks the schedules (stage 1), printing every problem if
+/// they are invalid; their warnings wait for [`expand_and_warn`].
+pub(crate) fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Loaded> {
+    match schedule::load_dir(dir) {
+        Ok(loaded) => Ok(loaded),
+        Err(error @ ScheduleError::Invalid { .. }) => {
+            if let ScheduleError::Invalid { report, .. } = &error {
+                stderr.write_all(report.as_bytes())?;
+            }
+            Err(error.into())
+        }
+        Err(error) => Err(error).context("loading the schedules"),
+    }
+}
+
+/// Expands every window once (stage 2) and prints every warning, the
+/// loader's and the expanded windows' together, in file and line order.
+pub(crate) fn expand_and_warn<'s>(
+    loaded: &'s Loaded,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<Expanded<'s>> {
+    let expanded = Expanded::new(&loaded.schedules);
+    let report = loaded.report(expand::lint(&expanded, &loaded.places));
+    stderr.write_all(report.as_bytes())?;
+    Ok(expanded)
+}
