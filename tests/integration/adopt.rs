@@ -354,7 +354,7 @@ fn the_published_crate_holds_no_site_screenshots_ci_benches_or_scripts() {
 /// MAINTCAL_ACTIONLINT naming it): the generated workflow and this
 /// repository's workflows pass it.
 #[test]
-#[ignore = "needs actionlint"]
+#[ignore = "needs actionlint (MAINTCAL_ACTIONLINT; .ci/run sets up scripts/actionlint)"]
 fn the_workflows_pass_actionlint() {
     let actionlint = std::env::var("MAINTCAL_ACTIONLINT").unwrap_or_else(|_| "actionlint".into());
     let (_root, site) = init("en");

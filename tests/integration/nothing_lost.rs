@@ -4,7 +4,7 @@
 //! - Files maintcal never wrote are never overwritten: a hand-written page,
 //!   a foreign `feeds.json`, a template folder given as `--out`.
 //! - A killed build never leaves a mixed set unnoticed (the kill loop is
-//!   `#[ignore]`d: `cargo test --test nothing_lost -- --ignored`).
+//!   `#[ignore]`d: `cargo test --test integration nothing_lost:: -- --ignored`).
 //! - The exit status tells whether the build happened, whatever becomes of
 //!   the printing: closed pipes and full devices on stdout and stderr.
 //!
@@ -483,7 +483,7 @@ impl Moments {
 }
 
 #[test]
-#[ignore = "kills builds for up to 60 s: cargo test --test nothing_lost -- --ignored"]
+#[ignore = "kills builds for up to 60 s: cargo test --test integration nothing_lost:: -- --ignored"]
 fn builds_killed_at_random_moments_leave_the_old_set_the_new_set_or_a_detected_mix() {
     use std::time::{Duration, Instant};
     let root = tempfile::tempdir().unwrap();
