@@ -5,7 +5,7 @@
 //! brackets, `翌03:00`), English text English ones.
 
 use crate::schedule::model::Language;
-use chrono::{NaiveDateTime, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDateTime, NaiveTime, Timelike};
 
 /// The words of one language. In the page's words, `{…}` marks where a
 /// value goes.
@@ -80,6 +80,17 @@ impl Words {
         match language {
             Language::Japanese => &JAPANESE,
             Language::English => &ENGLISH,
+        }
+    }
+
+    /// A date with its weekday: `2020年5月17日(日)`, `Sun 17 May 2020`.
+    pub fn date(&self, at: NaiveDateTime) -> String {
+        let weekday = self.weekdays[at.weekday().num_days_from_monday() as usize];
+        match self.lang {
+            Language::Japanese => {
+                format!("{}年{}月{}日({weekday})", at.year(), at.month(), at.day())
+            }
+            Language::English => format!("{weekday} {}", at.format("%-d %B %Y")),
         }
     }
 
@@ -230,6 +241,14 @@ mod tests {
             .unwrap()
             .and_hms_opt(h, 0, 0)
             .unwrap()
+    }
+
+    #[test]
+    fn dates_in_each_language() {
+        let ja = Words::of(Language::Japanese);
+        let en = Words::of(Language::English);
+        assert_eq!(ja.date(at(17, 2)), "2020年5月17日(日)");
+        assert_eq!(en.date(at(17, 2)), "Sun 17 May 2020");
     }
 
     #[test]

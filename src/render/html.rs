@@ -12,7 +12,6 @@ use crate::schedule::model::{Language, Status};
 use crate::site::{Affected, FileRecord, Links, Site, SiteFeed, Upcoming};
 use crate::words::Words;
 use askama::Template;
-use chrono::{Datelike, NaiveDateTime};
 
 pub const FILE_NAME: &str = "index.html";
 
@@ -38,7 +37,7 @@ impl SiteFormat for Html {
             description: site.description.as_deref(),
             as_of: site
                 .as_of
-                .map(|t| words.as_of.replace("{date}", &date(words, t.naive_local()))),
+                .map(|t| words.as_of.replace("{date}", &words.date(t.naive_local()))),
             has_links: site.base_url.is_some(),
             words,
             feeds: site
@@ -140,40 +139,11 @@ fn window_view(words: &Words, upcoming: &Upcoming) -> WindowView {
     };
     WindowView {
         datetime: upcoming.start.to_rfc3339(),
-        date: date(words, upcoming.local_start),
+        date: words.date(upcoming.local_start),
         time: words.time_range(upcoming.local_start, upcoming.local_end),
         status,
         status_label,
         stops: affected(&upcoming.stops),
         partly: affected(&upcoming.partly),
-    }
-}
-
-fn date(words: &Words, at: NaiveDateTime) -> String {
-    let weekday = words.weekdays[at.weekday().num_days_from_monday() as usize];
-    match words.lang {
-        Language::Japanese => format!("{}年{}月{}日({weekday})", at.year(), at.month(), at.day()),
-        Language::English => format!("{weekday} {}", at.format("%-d %B %Y")),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::NaiveDate;
-
-    fn at(d: u32, h: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(2020, 5, d)
-            .unwrap()
-            .and_hms_opt(h, 0, 0)
-            .unwrap()
-    }
-
-    #[test]
-    fn dates_in_each_language() {
-        let ja = Words::of(Language::Japanese);
-        let en = Words::of(Language::English);
-        assert_eq!(date(ja, at(17, 2)), "2020年5月17日(日)");
-        assert_eq!(date(en, at(17, 2)), "Sun 17 May 2020");
     }
 }
