@@ -5,10 +5,10 @@
 //! description its events can have in every feed it appears in (each group
 //! feed, and `all`, whose event lists every group the window touches); for
 //! each feed, a bound on its name and description. The bound adds up
-//! everything the feed planner (`feed.rs`) puts into one event, the
+//! everything the feed planner (`src/feed/`) puts into one event, the
 //! schedule's own text exactly and the words maintcal adds around it
 //! (status, headings, bullets, times, the zone's name) with room to spare,
-//! so it is never below the real length (`tests/text_bound.rs` checks this
+//! so it is never below the real length (`tests/integration/text_bound.rs` checks this
 //! against planned feeds). Past [`MAX_TEXT_BYTES`] the error points at the
 //! window (or calendar) and says what to shorten.
 
@@ -28,11 +28,11 @@ pub const MAX_TEXT_BYTES: usize = 64 * 1024;
 const ALL_FEED: &str = "all";
 
 // What the words maintcal adds may take at most, in either language. The
-// words around each service and group are counted exactly, as `feed.rs`
+// words around each service and group are counted exactly, as `src/feed/`
 // writes them today: a window may list thousands of services, and a margin
 // per service would reject events far under the limit (the generated large
 // workload has all-feed events of 61 KB). The words said once per event
-// keep room to spare. `tests/text_bound.rs` fails if the planner's words
+// keep room to spare. `tests/integration/text_bound.rs` fails if the planner's words
 // outgrow these.
 
 /// A summary's own words: status (12), separators (4), whether it stops
