@@ -12,6 +12,7 @@
 //! limits bound how much of them is read; it is not a calendar.
 
 use super::diagnostic::{Diagnostic, FileId};
+use super::source::toml_diagnostic;
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -68,9 +69,10 @@ impl Limit {
 // The defaults, and why. The peers' large workload (`../shared/bench`,
 // `to_maintcal.py large`) is the largest real operator we know of: 200
 // files of about 0.34 MB (67 MB), 200 groups, 102,000 windows, 338,000
-// event occurrences, all-feed events of up to about 61 KB of text. The
-// upper ends of the ranges keep a typo (an extra zero or three) from
-// turning a guard into none.
+// event occurrences; its events are under 1 KB. The longest text we know
+// of (about 61 KB) is in all-feed events of `examples/workload.rs` large,
+// windows on all 100 groups. The upper ends of the ranges keep a typo (an
+// extra zero or three) from turning a guard into none.
 
 /// 16 MiB per file: 47× the large workload's files, and a gigabyte log
 /// saved as `.toml` by mistake is refused after reading 16 MiB of it.
@@ -120,25 +122,14 @@ pub const WINDOW_OCCURRENCES: Limit = Limit {
     min: 1,
     max: 120_000,
 };
-/// 256 KiB of text per event or feed: 4× the large workload's longest
-/// (an all-feed event naming many groups); no client shows more usefully.
+/// 256 KiB of text per event or feed: 4× the longest we know of (an
+/// all-feed event naming 100 groups); no client shows more usefully.
 pub const TEXT_KIB: Limit = Limit {
     key: "text_kib",
     default: 256,
     min: 1,
     max: 16 * 1024,
 };
-
-/// Every key of `[limits]`, in the order the README lists them.
-pub const ALL: [Limit; 7] = [
-    FILE_MIB,
-    TOTAL_MIB,
-    GROUPS,
-    WINDOWS,
-    EVENT_OCCURRENCES,
-    WINDOW_OCCURRENCES,
-    TEXT_KIB,
-];
 
 impl Default for Limits {
     fn default() -> Self {
@@ -176,15 +167,8 @@ struct LimitsSource {
 /// The limits `maintcal.toml` (in `file`, whose text is `text`) sets, the
 /// defaults for keys it leaves out; or every problem in it, each at its key.
 pub fn parse(file: FileId, text: &str) -> Result<Limits, Vec<Diagnostic>> {
-    let source: SettingsSource = toml::from_str(text).map_err(|error| {
-        let span = error.span().unwrap_or(0..0);
-        let message = error.message().trim().to_owned();
-        let help = format!(
-            "{SETTINGS_FILE} holds only a [limits] table, with the keys {}",
-            ALL.map(|limit| limit.key).join(", ")
-        );
-        vec![Diagnostic::error(file, span, message).with_help(help)]
-    })?;
+    let source: SettingsSource =
+        toml::from_str(text).map_err(|error| vec![toml_diagnostic(file, text, &error, 0)])?;
     let source = source.limits.unwrap_or_default();
     let mut errors = Vec::new();
     let mut value = |limit: Limit, written: Option<Spanned<i64>>| -> u64 {
@@ -233,6 +217,17 @@ pub fn parse(file: FileId, text: &str) -> Result<Limits, Vec<Diagnostic>> {
 mod tests {
     use super::*;
     use crate::schedule::diagnostic::SourceFiles;
+
+    /// Every key of `[limits]`, in the order the README lists them.
+    const ALL: [Limit; 7] = [
+        FILE_MIB,
+        TOTAL_MIB,
+        GROUPS,
+        WINDOWS,
+        EVENT_OCCURRENCES,
+        WINDOW_OCCURRENCES,
+        TEXT_KIB,
+    ];
 
     fn parsed(text: &str) -> Result<Limits, String> {
         let mut sources = SourceFiles::default();
@@ -286,10 +281,15 @@ mod tests {
     #[test]
     fn unknown_keys_and_tables_are_refused() {
         let report = parsed("[limits]\nwindow = 5\n").unwrap_err();
-        assert!(report.contains("unknown field `window`"), "{report}");
+        assert!(report.contains("unknown key `window`"), "{report}");
+        assert!(report.contains("did you mean `windows`?"), "{report}");
         assert!(report.contains("maintcal.toml:2:1"), "{report}");
         let report = parsed("[calendar]\nid = \"x\"\n").unwrap_err();
-        assert!(report.contains("unknown field `calendar`"), "{report}");
+        assert!(report.contains("unknown key `calendar`"), "{report}");
+        assert!(
+            report.contains("the keys allowed here are limits"),
+            "{report}"
+        );
         let report = parsed("[limits]\nwindows = \"many\"\n").unwrap_err();
         assert!(report.contains("maintcal.toml:2:11"), "{report}");
     }

@@ -409,7 +409,7 @@ fn limits_out_of_range_or_unknown_are_errors_in_maintcal_toml() {
         ),
         (
             "window = 5",
-            "error: unknown field `window`",
+            "error: unknown key `window`",
             "maintcal.toml:2:1",
         ),
     ] {
