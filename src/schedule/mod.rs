@@ -5,13 +5,14 @@
 //! rustc's style (see [`diagnostic`]).
 //!
 //! This stage imports from no later one. Its parts, in the order a file
-//! goes through them: [`source`] reads the TOML into serde structs, one
+//! goes through them: [`limits`] first reads `maintcal.toml`, the limits
+//! the rest works within; [`source`] reads the TOML into serde structs, one
 //! section at a time; [`validate`] turns them into the checked [`model`],
 //! which also holds the rules every stage shares (defaults, hours
 //! arithmetic, text policy, the dates a rule gives); [`places`] remembers
 //! where each calendar and window is written; then, over all files,
-//! [`across`] bounds the size of a build and warns of overlaps and skipped
-//! hours, and [`text_limit`] bounds each event's text.
+//! [`across`] bounds the size of a build, and [`text_limit`] each event's
+//! text.
 
 pub(crate) mod across;
 pub(crate) mod annotations;
@@ -48,14 +49,20 @@ pub enum ScheduleError {
     #[error("no schedule files (*.toml) in {}", path.display())]
     NoSchedules { path: PathBuf },
     #[error(
-        "the schedule files in {} add up to more than {} MiB, the most one build reads; \
-         if this is intended, raise `{}` in the [limits] table of {}",
+        "the schedule files in {} add up to more than {} MiB, the most one build reads, \
+         at {}; if this is intended, raise `{}` in the [limits] table of {}",
         path.display(),
         limit / 1024 / 1024,
+        at.display(),
         limits::TOTAL_MIB.key,
         path.join(limits::SETTINGS_FILE).display()
     )]
-    TooMuch { path: PathBuf, limit: u64 },
+    TooMuch {
+        path: PathBuf,
+        limit: u64,
+        /// The file that crossed the limit (files are read in name order).
+        at: PathBuf,
+    },
     #[error("{} in the schedules; nothing was written", plural(*errors, "error"))]
     Invalid {
         errors: usize,
@@ -132,6 +139,7 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, ScheduleError> {
             return Err(ScheduleError::TooMuch {
                 path: dir.to_owned(),
                 limit: limits.total_bytes,
+                at: path,
             });
         }
         files.push((path, bytes));

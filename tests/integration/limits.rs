@@ -139,8 +139,9 @@ fn all_schedule_files_together_are_bounded_too() {
     let error = format!("{:#}", result.expect_err("too much input"));
     assert!(
         error.contains(&format!(
-            "add up to more than 2 MiB, the most one build reads; if this is intended, raise \
-             `total_mib` in the [limits] table of {}",
+            "add up to more than 2 MiB, the most one build reads, at {}; if this is intended, \
+             raise `total_mib` in the [limits] table of {}",
+            dir.path().join("s02.toml").display(),
             dir.path().join("maintcal.toml").display()
         )),
         "{error}"
