@@ -12,12 +12,8 @@ pub use crate::list::{Row, rows};
 pub use crate::publish::{Disk, Output, publish, publish_with};
 pub use crate::render::RenderError;
 pub use crate::render::ics::{ZoneCache, check_stream, render as render_feed, vtimezone_lines};
-pub use crate::schedule::across::{MAX_EVENT_OCCURRENCES, MAX_GROUPS, MAX_WINDOWS};
 pub use crate::schedule::text_limit::{event_text_bounds, feed_text_bounds};
-pub use crate::schedule::{
-    Loaded, MAX_FILE_BYTES, MAX_TOTAL_BYTES, ScheduleError, Schedules, load_bytes, load_dir,
-    load_files,
-};
+pub use crate::schedule::{Loaded, ScheduleError, Schedules, load_bytes, load_dir, load_files};
 
 /// Every output file's bytes, in memory: the whole build but the writing,
 /// with the base URL the schedules give. The feeds come first (one per

@@ -14,10 +14,11 @@ use crate::schedule::{Loaded, Place};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// Previous files larger than this are not compared. The largest feed the
-/// limits allow (100,000 event occurrences, 64 KiB of text each, mostly as
-/// rules) is far smaller in practice; a file this big is not one of ours.
-const MAX_PREVIOUS_BYTES: u64 = 256 * 1024 * 1024;
+/// Previous files larger than this are not compared. The peers' large
+/// workload (338,000 event occurrences) gives a 90 MB all.ics, so the
+/// default limits (2,000,000) allow one of about 0.6 GB; a file past 1 GiB
+/// is not one of ours.
+const MAX_PREVIOUS_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// What the comparison found, rendered like schedule diagnostics.
 #[derive(Debug, Default)]

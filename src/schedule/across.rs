@@ -6,14 +6,8 @@
 
 use super::Places;
 use super::diagnostic::Diagnostic;
+use super::limits::{self, Limits};
 use super::model::{Calendar, Timing, Window};
-
-/// The most event occurrences all group feeds together may describe: each
-/// occurrence of a window counts once for every group it affects and every
-/// time range it has in that group. The notice describes 21; this is far
-/// beyond any real schedule, and keeps `build` and `list` to seconds and a
-/// bounded amount of memory whatever the input.
-pub const MAX_EVENT_OCCURRENCES: usize = 100_000;
 
 /// How many event occurrences a window puts into the group feeds.
 fn event_occurrences(window: &Window) -> usize {
@@ -29,23 +23,15 @@ fn event_occurrences(window: &Window) -> usize {
     occurrences.saturating_mul(ranges)
 }
 
-/// The most groups (so feed files) one build may have. The notice has 7; a
-/// thousand feeds is far past what anyone subscribes to, and planning the
-/// feeds takes time in proportion to groups times windows.
-pub const MAX_GROUPS: usize = 1000;
-
-/// The most windows one build may have, for the same reason; a recurring
-/// window counts once, however often it recurs.
-pub const MAX_WINDOWS: usize = 1000;
-
-/// An error when the schedules together have more than [`MAX_GROUPS`]
-/// groups or [`MAX_WINDOWS`] windows (at the first one past the limit), or
-/// would describe more than [`MAX_EVENT_OCCURRENCES`] (at the window that
-/// contributes most).
-pub fn check_size(calendars: &[Calendar], places: &Places) -> Option<Diagnostic> {
-    for (kind, places, limit) in [
-        ("groups", &places.groups, MAX_GROUPS),
-        ("windows", &places.windows, MAX_WINDOWS),
+/// An error when the schedules together have more groups or windows than
+/// `limits` allow (at the first one past the limit), or would describe more
+/// event occurrences (at the window that contributes most). Each occurrence
+/// of a window counts once for every group it affects and every time range
+/// it has in that group: that is what build time and memory grow with.
+pub fn check_size(calendars: &[Calendar], places: &Places, limits: &Limits) -> Option<Diagnostic> {
+    for (kind, places, limit, key) in [
+        ("groups", &places.groups, limits.groups, limits::GROUPS),
+        ("windows", &places.windows, limits.windows, limits::WINDOWS),
     ] {
         if let Some(place) = places.get(limit) {
             return Some(
@@ -57,19 +43,23 @@ pub fn check_size(calendars: &[Calendar], places: &Places) -> Option<Diagnostic>
                         places.len()
                     ),
                 )
-                .with_help(if kind == "groups" {
-                    "each group is a feed file; merge groups whose services are maintained together"
-                } else {
-                    "make repeating windows one recurring window (every = \"month\"), \
-                     or drop windows that are over"
-                }),
+                .with_help(format!(
+                    "{}; {}",
+                    if kind == "groups" {
+                        "each group is a feed file; merge groups whose services are maintained together"
+                    } else {
+                        "make repeating windows one recurring window (every = \"month\"), \
+                         or drop windows that are over"
+                    },
+                    key.raise()
+                )),
             );
         }
     }
-    check_occurrences(calendars, places)
+    check_occurrences(calendars, places, limits.event_occurrences)
 }
 
-fn check_occurrences(calendars: &[Calendar], places: &Places) -> Option<Diagnostic> {
+fn check_occurrences(calendars: &[Calendar], places: &Places, limit: usize) -> Option<Diagnostic> {
     let mut total: usize = 0;
     let mut biggest: Option<(usize, &Calendar, &Window)> = None;
     for calendar in calendars {
@@ -81,7 +71,7 @@ fn check_occurrences(calendars: &[Calendar], places: &Places) -> Option<Diagnost
             }
         }
     }
-    if total <= MAX_EVENT_OCCURRENCES {
+    if total <= limit {
         return None;
     }
     let (count, calendar, window) = biggest?;
@@ -92,14 +82,15 @@ fn check_occurrences(calendars: &[Calendar], places: &Places) -> Option<Diagnost
             place.key.clone(),
             format!(
                 "the schedules would put {total} event occurrences into the feeds, \
-                 more than the {MAX_EVENT_OCCURRENCES} a build allows; \
+                 more than the {limit} a build allows; \
                  window `{}` alone gives {count}",
                 window.id
             ),
         )
-        .with_help(
+        .with_help(format!(
             "each occurrence counts once per group and time range; end long series sooner \
-             (a schedule is republished long before they run out)",
-        ),
+             (a schedule is republished long before they run out); {}",
+            limits::EVENT_OCCURRENCES.raise()
+        )),
     )
 }

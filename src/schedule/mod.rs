@@ -5,17 +5,19 @@
 //! rustc's style (see [`diagnostic`]).
 //!
 //! This stage imports from no later one. Its parts, in the order a file
-//! goes through them: [`source`] reads the TOML into serde structs, one
+//! goes through them: [`limits`] first reads `maintcal.toml`, the limits
+//! the rest works within; [`source`] reads the TOML into serde structs, one
 //! section at a time; [`validate`] turns them into the checked [`model`],
 //! which also holds the rules every stage shares (defaults, hours
 //! arithmetic, text policy, the dates a rule gives); [`places`] remembers
 //! where each calendar and window is written; then, over all files,
-//! [`across`] bounds the size of a build and warns of overlaps and skipped
-//! hours, and [`text_limit`] bounds each event's text.
+//! [`across`] bounds the size of a build, and [`text_limit`] each event's
+//! text.
 
 pub(crate) mod across;
 pub(crate) mod annotations;
 pub(crate) mod diagnostic;
+pub(crate) mod limits;
 pub(crate) mod model;
 pub(crate) mod places;
 pub(crate) mod source;
@@ -23,6 +25,7 @@ pub(crate) mod text_limit;
 pub(crate) mod validate;
 
 use diagnostic::{Diagnostic, FileId, Severity, SourceFiles};
+pub use limits::Limits;
 pub use model::Schedules;
 pub use places::{Place, Places};
 use source::sections::sections;
@@ -46,11 +49,20 @@ pub enum ScheduleError {
     #[error("no schedule files (*.toml) in {}", path.display())]
     NoSchedules { path: PathBuf },
     #[error(
-        "the schedule files in {} add up to more than {} MiB, the most one build reads",
+        "the schedule files in {} add up to more than {} MiB, the most one build reads, \
+         at {}; if this is intended, raise `{}` in the [limits] table of {}",
         path.display(),
-        MAX_TOTAL_BYTES / 1024 / 1024
+        limit / 1024 / 1024,
+        at.display(),
+        limits::TOTAL_MIB.key,
+        path.join(limits::SETTINGS_FILE).display()
     )]
-    TooMuch { path: PathBuf },
+    TooMuch {
+        path: PathBuf,
+        limit: u64,
+        /// The file that crossed the limit (files are read in name order).
+        at: PathBuf,
+    },
     #[error("{} in the schedules; nothing was written", plural(*errors, "error"))]
     Invalid {
         errors: usize,
@@ -87,17 +99,8 @@ fn render_sorted(sources: &SourceFiles, mut diagnostics: Vec<Diagnostic>) -> Str
     sources.render(&diagnostics)
 }
 
-/// The most bytes one schedule file may have. The notice's file is about
-/// 11 KB; a hundred times that is still a hand-written schedule, while a
-/// file far past it is almost surely the wrong file (a log, a dump), and
-/// reading and parsing it whole would cost memory in proportion.
-pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
-
-/// The most bytes all schedule files of one folder may have together, so that
-/// a build's memory stays bounded however many files the folder holds.
-pub const MAX_TOTAL_BYTES: u64 = 8 * MAX_FILE_BYTES;
-
-/// Loads every `*.toml` directly in `dir`, in file-name order.
+/// Loads every `*.toml` directly in `dir`, in file-name order, within the
+/// limits `maintcal.toml` there sets (read first; see [`limits`]).
 pub fn load_dir(dir: &Path) -> Result<Loaded, ScheduleError> {
     let entries = std::fs::read_dir(dir).map_err(|source| ScheduleError::ReadDir {
         path: dir.to_owned(),
@@ -115,6 +118,9 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, ScheduleError> {
         }
     }
     paths.sort();
+    let settings = dir.join(limits::SETTINGS_FILE);
+    paths.retain(|path| *path != settings);
+    let limits = read_limits(&settings)?;
     if paths.is_empty() {
         return Err(ScheduleError::NoSchedules {
             path: dir.to_owned(),
@@ -123,28 +129,78 @@ pub fn load_dir(dir: &Path) -> Result<Loaded, ScheduleError> {
     let mut files = Vec::new();
     let mut total: u64 = 0;
     for path in paths {
-        let bytes = read_capped(&path).map_err(|source| ScheduleError::ReadFile {
-            path: path.clone(),
-            source,
-        })?;
+        let bytes =
+            read_capped(&path, limits.file_bytes).map_err(|source| ScheduleError::ReadFile {
+                path: path.clone(),
+                source,
+            })?;
         total += bytes.len() as u64;
-        if total > MAX_TOTAL_BYTES {
+        if total > limits.total_bytes {
             return Err(ScheduleError::TooMuch {
                 path: dir.to_owned(),
+                limit: limits.total_bytes,
+                at: path,
             });
         }
         files.push((path, bytes));
     }
-    load_bytes(files)
+    load_bytes_within(files, &limits)
 }
 
-/// Reads at most [`MAX_FILE_BYTES`] + 1 bytes: enough to tell that a file is
-/// too large without holding all of it.
-fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+/// The limits `settings` (`maintcal.toml`) sets, or the defaults if there
+/// is no such file; its problems are reported like a schedule's, and stop
+/// the build before any schedule is read.
+fn read_limits(settings: &Path) -> Result<Limits, ScheduleError> {
+    if !settings.is_file() {
+        return Ok(Limits::default());
+    }
+    let read_error = |source| ScheduleError::ReadFile {
+        path: settings.to_owned(),
+        source,
+    };
+    let bytes = read_capped(settings, limits::SETTINGS_MAX_BYTES).map_err(read_error)?;
+    let mut sources = SourceFiles::default();
+    let name = settings.display().to_string();
+    let problem = if bytes.len() as u64 > limits::SETTINGS_MAX_BYTES {
+        let file = sources.add(name, String::new());
+        Diagnostic::error(
+            file,
+            0..0,
+            format!(
+                "this file is larger than {} KiB; it holds only a [limits] table",
+                limits::SETTINGS_MAX_BYTES / 1024
+            ),
+        )
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(text) => {
+                let file = sources.add(name, text);
+                match limits::parse(file, sources.text(file)) {
+                    Ok(limits) => return Ok(limits),
+                    Err(problems) => {
+                        let errors = problems.len();
+                        let report = sources.render(&problems);
+                        return Err(ScheduleError::Invalid { errors, report });
+                    }
+                }
+            }
+            Err(_) => {
+                let file = sources.add(name, String::new());
+                Diagnostic::error(file, 0..0, "this file is not UTF-8 text")
+            }
+        }
+    };
+    let report = sources.render(std::slice::from_ref(&problem));
+    Err(ScheduleError::Invalid { errors: 1, report })
+}
+
+/// Reads at most `limit` + 1 bytes: enough to tell that a file is too
+/// large without holding all of it.
+fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     let mut bytes = Vec::new();
     std::fs::File::open(path)?
-        .take(MAX_FILE_BYTES + 1)
+        .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
@@ -160,10 +216,19 @@ pub fn load_files(files: Vec<(PathBuf, String)>) -> Result<Loaded, ScheduleError
     )
 }
 
-/// Loads schedules from (path, bytes) pairs; files that are too large or not
-/// UTF-8 are reported like any other problem, so the other files are still
-/// checked in the same run.
+/// Loads schedules from (path, bytes) pairs within the default limits.
+#[cfg(any(test, feature = "internals"))]
 pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Loaded, ScheduleError> {
+    load_bytes_within(files, &Limits::default())
+}
+
+/// Loads schedules from (path, bytes) pairs within `limits`; files that are
+/// too large or not UTF-8 are reported like any other problem, so the other
+/// files are still checked in the same run.
+pub fn load_bytes_within(
+    files: Vec<(PathBuf, Vec<u8>)>,
+    limits: &Limits,
+) -> Result<Loaded, ScheduleError> {
     let mut sources = SourceFiles::default();
     let mut diagnostics = Vec::new();
     let mut calendars = Vec::new();
@@ -172,7 +237,7 @@ pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Loaded, ScheduleErro
     let mut base_urls: Vec<(String, FileId, std::ops::Range<usize>, String)> = Vec::new();
     let mut places = Places::default();
     for (path, bytes) in files {
-        if bytes.len() as u64 > MAX_FILE_BYTES {
+        if bytes.len() as u64 > limits.file_bytes {
             // Quote nothing of it: its first line is no help, and the file
             // is not kept in memory for the report.
             let file = sources.add(path.display().to_string(), String::new());
@@ -181,14 +246,15 @@ pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Loaded, ScheduleErro
                     file,
                     0..0,
                     format!(
-                        "this file is larger than {} KiB, the most a schedule file may be",
-                        MAX_FILE_BYTES / 1024
+                        "this file is larger than {} MiB, the most a schedule file may be",
+                        limits.file_bytes / 1024 / 1024
                     ),
                 )
-                .with_help(
-                    "a hand-written schedule is a few KB; check that this is the right file, \
-                     or split the schedule into one file per calendar",
-                ),
+                .with_help(format!(
+                    "check that this is the right file, or split the schedule into one file \
+                     per calendar; {}",
+                    limits::FILE_MIB.raise()
+                )),
             );
             continue;
         }
@@ -231,7 +297,7 @@ pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Loaded, ScheduleErro
             group_ids.push((key.get_ref().clone(), file, key.span()));
         }
         places.record(file, &sections);
-        let mut validator = Validator::new(file);
+        let mut validator = Validator::new(file, limits.window_occurrences);
         if let Some(calendar) = validator.calendar(sections, 0..text.len()) {
             calendars.push(calendar);
         }
@@ -271,10 +337,14 @@ pub fn load_bytes(files: Vec<(PathBuf, Vec<u8>)>) -> Result<Loaded, ScheduleErro
     // window known to be well-formed.
     let schedules = Schedules { calendars };
     if diagnostics.iter().all(|d| d.severity != Severity::Error) {
-        match across::check_size(&schedules.calendars, &places) {
+        match across::check_size(&schedules.calendars, &places, limits) {
             Some(too_big) => diagnostics.push(too_big),
             None => {
-                diagnostics.extend(text_limit::check_text(&schedules, &places));
+                diagnostics.extend(text_limit::check_text(
+                    &schedules,
+                    &places,
+                    limits.text_bytes,
+                ));
             }
         }
     }

@@ -4,6 +4,7 @@
 
 use super::diagnostic::FileId;
 use super::source::FileSections;
+use std::collections::HashMap;
 use toml::Spanned;
 
 /// Every calendar, group and window of the schedules, in file order.
@@ -12,14 +13,16 @@ pub struct Places {
     pub calendars: Vec<Place>,
     pub groups: Vec<Place>,
     pub windows: Vec<Place>,
+    /// calendar id → window id → index in `windows` (the first, if twice):
+    /// every window is looked up once per build, and a scan of a hundred
+    /// thousand windows for each took most of a large build's time.
+    window_index: HashMap<String, HashMap<String, usize>>,
 }
 
 /// One calendar or window: its ids, file, and the spans to point at.
 #[derive(Debug, Clone)]
 pub struct Place {
     pub calendar: String,
-    /// The window's or group's id; empty for a calendar.
-    pub window: String,
     pub file: FileId,
     /// The window's or group's key, or the calendar's `id`.
     pub key: std::ops::Range<usize>,
@@ -35,7 +38,6 @@ impl Places {
         let calendar_id = calendar.id.get_ref().clone();
         self.calendars.push(Place {
             calendar: calendar_id.clone(),
-            window: String::new(),
             file,
             key: calendar.id.span(),
             revision: calendar
@@ -46,16 +48,19 @@ impl Places {
         for (key, _) in &sections.groups {
             self.groups.push(Place {
                 calendar: calendar_id.clone(),
-                window: key.get_ref().clone(),
                 file,
                 key: key.span(),
                 revision: key.span(),
             });
         }
         for (key, window) in &sections.windows {
+            self.window_index
+                .entry(calendar_id.clone())
+                .or_default()
+                .entry(key.get_ref().clone())
+                .or_insert(self.windows.len());
             self.windows.push(Place {
                 calendar: calendar_id.clone(),
-                window: key.get_ref().clone(),
                 file,
                 key: key.span(),
                 revision: window.revision.as_ref().map_or(key.span(), Spanned::span),
@@ -68,8 +73,7 @@ impl Places {
     }
 
     pub fn window(&self, calendar: &str, window: &str) -> Option<&Place> {
-        self.windows
-            .iter()
-            .find(|p| p.calendar == calendar && p.window == window)
+        let index = *self.window_index.get(calendar)?.get(window)?;
+        self.windows.get(index)
     }
 }

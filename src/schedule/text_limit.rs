@@ -9,19 +9,19 @@
 //! schedule's own text exactly and the words maintcal adds around it
 //! (status, headings, bullets, times, the zone's name) with room to spare,
 //! so it is never below the real length (`tests/integration/text_bound.rs` checks this
-//! against planned feeds). Past [`MAX_TEXT_BYTES`] the error points at the
+//! against planned feeds). Past the limit (`text_kib`) the error points at the
 //! window (or calendar) and says what to shorten.
 
 use super::Places;
 use super::diagnostic::Diagnostic;
+use super::limits::TEXT_KIB;
 use super::model::{Calendar, GroupImpact, ImpactKind, Schedules, Timing, Window};
 
-/// The most bytes of text one event (summary and description) or one feed
-/// (name and description) may have. The notice's longest is about 4 KB; the
-/// all feed's event for a window that names thousands of groups could reach
-/// megabytes, which no client shows usefully and which the icalendar crate's
-/// line folding (quadratic in the line's length) would take minutes over.
-pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+// The most bytes of text one event (summary and description) or one feed
+// (name and description) may have is `text_kib` in `[limits]` (see
+// `limits::TEXT_KIB`). The notice's longest is about 4 KB; the all feed's
+// event for a window that names thousands of groups could reach megabytes,
+// which no client shows usefully.
 
 /// The id (and file stem) of the feed of every group; validation reserves
 /// it, so no group has it.
@@ -115,32 +115,36 @@ pub fn feed_text_bounds(schedules: &Schedules) -> Vec<(String, &Calendar, usize)
     bounds
 }
 
-/// An error at each window whose events could have more than
-/// [`MAX_TEXT_BYTES`] of text in some feed, naming the feed where they
+/// An error at each window whose events could have more than `limit`
+/// bytes of text in some feed, naming the feed where they
 /// could be longest, and at the calendar of each feed whose name and
 /// description could.
-pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
+pub fn check_text(schedules: &Schedules, places: &Places, limit: usize) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (id, calendar, bytes) in feed_text_bounds(schedules) {
         let Some(place) = places.calendar(&calendar.id) else {
             continue;
         };
-        if bytes > MAX_TEXT_BYTES {
+        if bytes > limit {
             errors.push(
                 Diagnostic::error(
                     place.file,
                     place.key.clone(),
                     format!(
                         "{id}.ics would have a name and description of up to {bytes} bytes, \
-                         more than the {MAX_TEXT_BYTES} a feed may have"
+                         more than the {limit} a feed may have"
                     ),
                 )
-                .with_help(if id == ALL_FEED {
-                    "the all feed's name joins every calendar's name; shorten the calendars' \
-                     names or the first calendar's description"
-                } else {
-                    "shorten the calendar's or the group's description"
-                }),
+                .with_help(format!(
+                    "{}; {}",
+                    if id == ALL_FEED {
+                        "the all feed's name joins every calendar's name; shorten the \
+                         calendars' names or the first calendar's description"
+                    } else {
+                        "shorten the calendar's or the group's description"
+                    },
+                    TEXT_KIB.raise()
+                )),
             );
         }
     }
@@ -149,7 +153,7 @@ pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
             let Some((id, bytes)) = event_text_bounds(calendar, window)
                 .into_iter()
                 .max_by_key(|(_, bytes)| *bytes)
-                .filter(|(_, bytes)| *bytes > MAX_TEXT_BYTES)
+                .filter(|(_, bytes)| *bytes > limit)
             else {
                 continue;
             };
@@ -162,17 +166,21 @@ pub fn check_text(schedules: &Schedules, places: &Places) -> Vec<Diagnostic> {
                     place.key.clone(),
                     format!(
                         "window `{}` would give an event of up to {bytes} bytes of text in \
-                         {id}.ics, more than the {MAX_TEXT_BYTES} an event may have",
+                         {id}.ics, more than the {limit} an event may have",
                         window.id
                     ),
                 )
-                .with_help(if id == ALL_FEED {
-                    "the all feed lists every group a window affects, with its services and \
-                     notes; split the window into several, or shorten its notes"
-                } else {
-                    "shorten the notes of the window, of its impact on this group or of the \
-                     calendar, or the group's description"
-                }),
+                .with_help(format!(
+                    "{}; {}",
+                    if id == ALL_FEED {
+                        "the all feed lists every group a window affects, with its services \
+                         and notes; split the window into several, or shorten its notes"
+                    } else {
+                        "shorten the notes of the window, of its impact on this group or of \
+                         the calendar, or the group's description"
+                    },
+                    TEXT_KIB.raise()
+                )),
             );
         }
     }
@@ -273,7 +281,7 @@ runs = ["Orders"]
 
     #[test]
     fn a_long_note_is_reported_once_at_its_window() {
-        let schedule = SCHEDULE.replace("NOTE", &"x".repeat(70_000));
+        let schedule = SCHEDULE.replace("NOTE", &"x".repeat(300_000));
         let report = report(&schedule);
         assert!(
             report.starts_with("error: window `may` would give an event of up to "),
@@ -291,7 +299,7 @@ runs = ["Orders"]
         // description and in every event.
         let schedule = SCHEDULE.replace(
             "name = \"Web\"",
-            &format!("name = \"Web\"\ndescription = \"{}\"", "d".repeat(70_000)),
+            &format!("name = \"Web\"\ndescription = \"{}\"", "d".repeat(300_000)),
         );
         let report = report(&schedule);
         assert!(
@@ -312,7 +320,7 @@ runs = ["Orders"]
             "timezone = \"Asia/Tokyo\"",
             &format!(
                 "timezone = \"Asia/Tokyo\"\ndescription = \"{}\"",
-                "d".repeat(70_000)
+                "d".repeat(300_000)
             ),
         );
         let report = report(&schedule);
@@ -336,7 +344,8 @@ runs = ["Orders"]
         assert_eq!(ids, ["web", "api", "all"]);
         // Grow the note until the bound sits exactly at the limit.
         let longest = bounds.iter().map(|(_, bytes)| *bytes).max().unwrap();
-        let note = "x".repeat(MAX_TEXT_BYTES - longest + 4);
+        let limit = crate::schedule::Limits::default().text_bytes;
+        let note = "x".repeat(limit - longest + 4);
         let at_limit = SCHEDULE.replace("NOTE", &note);
         let loaded = load_files(vec![("s.toml".into(), at_limit.clone())]).unwrap();
         let calendar = &loaded.schedules.calendars[0];
@@ -344,8 +353,10 @@ runs = ["Orders"]
             .into_iter()
             .map(|(_, bytes)| bytes)
             .max();
-        assert_eq!(longest, Some(MAX_TEXT_BYTES));
+        assert_eq!(longest, Some(limit));
         let over = at_limit.replace(&note, &format!("{note}x"));
-        assert!(report(&over).contains("would give an event of up to 65537 bytes"));
+        assert!(
+            report(&over).contains(&format!("would give an event of up to {} bytes", limit + 1))
+        );
     }
 }

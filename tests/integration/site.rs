@@ -410,7 +410,7 @@ fn long_schedule(dir: &Path, windows: usize, first: &str, revised: &str, keep: u
     let mut text = format!(
         "[calendar]\nid = \"big\"\nname = \"Big\"\ntimezone = \"UTC\"\nlanguage = \"en\"\nkeep_past_months = {keep}\nnotes = [\"{}\"]\n\n[groups.big]\nname = \"Big\"\nservices = [\"s\"]\n",
         // Calendar notes go into every event: large feeds from a small
-        // schedule (a schedule file may hold at most 1 MiB).
+        // schedule.
         "Long note. ".repeat(100)
     );
     let first = chrono::NaiveDate::parse_from_str(first, "%Y-%m-%d").unwrap();

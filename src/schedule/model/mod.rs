@@ -12,7 +12,7 @@ mod policy;
 mod recurrence;
 
 pub use policy::{base_url, describe_char, forbidden_char};
-pub use recurrence::{MAX_OCCURRENCES, nth_weekday_of_month};
+pub use recurrence::nth_weekday_of_month;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Tz;

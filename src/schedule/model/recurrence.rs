@@ -5,23 +5,26 @@
 use super::{MonthlyRule, RecurrenceEnd};
 use chrono::{Datelike, NaiveDate, Weekday};
 
-/// Most dates one recurring window may give: far beyond any real schedule
-/// (about 800 years of monthly windows), small enough that `list` and the
-/// checks stay fast and bounded.
-pub const MAX_OCCURRENCES: usize = 10_000;
+/// Most dates a rule is ever asked for: more than any rule gives, since
+/// months stop at the year 9999 (under 120,000 of them). How many dates one
+/// window may give is a limit (`window_occurrences` in `[limits]`, checked
+/// by [`MonthlyRule::exceeds_limit`]); this only bounds the work if a
+/// caller forgets to check it.
+const MAX_RULE_DATES: usize = 120_000;
 
 impl MonthlyRule {
     /// The dates the rule gives, skipped ones included, in order: the first is
     /// the first matching date on or after `first`, and months are counted in
     /// steps of `interval` from that one, as RFC 5545 does from DTSTART.
-    /// Months without the nth weekday (a 5th Sunday) give nothing. Stops after
-    /// [`MAX_OCCURRENCES`] dates; validation rejects rules that reach it.
+    /// Months without the nth weekday (a 5th Sunday) give nothing. Stops at
+    /// the year 9999; validation rejects rules that give more dates than the
+    /// `window_occurrences` limit.
     pub fn rule_dates(&self) -> Vec<NaiveDate> {
         let mut dates = Vec::new();
         let Some(mut month) = self.first_month() else {
             return dates;
         };
-        while dates.len() < MAX_OCCURRENCES {
+        while dates.len() < MAX_RULE_DATES {
             if let Some(date) = nth_weekday_of_month(month.0, month.1, self.nth, self.weekday) {
                 match self.end {
                     RecurrenceEnd::Until(until) if date > until => break,
@@ -38,29 +41,13 @@ impl MonthlyRule {
         dates
     }
 
-    /// True when the rule would give more than [`MAX_OCCURRENCES`] dates.
-    pub fn exceeds_limit(&self) -> bool {
+    /// True when the rule would give more than `limit` dates: a `count`
+    /// over it, or an `until` that far away.
+    pub fn exceeds_limit(&self, limit: usize) -> bool {
         match self.end {
-            RecurrenceEnd::Count(count) => count as usize > MAX_OCCURRENCES,
-            RecurrenceEnd::Until(until) => {
-                let dates = self.rule_dates();
-                dates.len() >= MAX_OCCURRENCES
-                    && dates
-                        .last()
-                        .is_some_and(|&last| last < until && self.next_after(last) <= Some(until))
-            }
+            RecurrenceEnd::Count(count) => count as usize > limit,
+            RecurrenceEnd::Until(_) => self.rule_dates().len() > limit,
         }
-    }
-
-    fn next_after(&self, date: NaiveDate) -> Option<NaiveDate> {
-        let mut month = add_months((date.year(), date.month()), self.interval);
-        for _ in 0..12 {
-            if let Some(next) = nth_weekday_of_month(month.0, month.1, self.nth, self.weekday) {
-                return Some(next);
-            }
-            month = add_months(month, self.interval);
-        }
-        None
     }
 
     /// The (year, month) of the first matching date on or after `first`.
@@ -176,15 +163,21 @@ mod tests {
             RecurrenceEnd::Until(date(9999, 12, 31)),
             1,
         );
-        assert!(endless.exceeds_limit());
+        assert!(endless.exceeds_limit(10_000));
+        // Monthly to the year 9999: 95,760 months, each with a 2nd Sunday.
+        assert_eq!(endless.rule_dates().len(), 95_760);
+        assert!(!endless.exceeds_limit(95_760));
         let counted = rule(2, date(2020, 1, 1), RecurrenceEnd::Count(1_000_000), 1);
-        assert!(counted.exceeds_limit());
+        assert!(counted.exceeds_limit(10_000));
+        let at_limit = rule(2, date(2020, 1, 1), RecurrenceEnd::Count(120), 1);
+        assert!(!at_limit.exceeds_limit(120));
+        assert!(at_limit.exceeds_limit(119));
         let fine = rule(
             2,
             date(2020, 1, 1),
             RecurrenceEnd::Until(date(2030, 1, 1)),
             1,
         );
-        assert!(!fine.exceeds_limit());
+        assert!(!fine.exceeds_limit(120));
     }
 }

@@ -9,7 +9,7 @@ use crate::schedule::diagnostic::{Diagnostic, FileId, suggestion};
 /// wording is not what someone editing a schedule needs: an unknown key or
 /// value gets a "did you mean", a missing key an example, a quoted date a
 /// note that TOML dates take no quotes.
-pub(super) fn toml_diagnostic(
+pub(crate) fn toml_diagnostic(
     file: FileId,
     text: &str,
     error: &toml::de::Error,

@@ -8,6 +8,7 @@
 //! `explain` words the TOML and serde errors met on the way.
 
 mod explain;
+pub(crate) use explain::toml_diagnostic;
 pub(crate) mod sections;
 
 pub use sections::FileSections;

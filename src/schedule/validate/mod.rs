@@ -27,6 +27,8 @@ use std::ops::Range;
 #[derive(Debug)]
 pub struct Validator {
     file: FileId,
+    /// The most dates one recurring window may give (`[limits]`).
+    window_occurrences: usize,
     pub diagnostics: Vec<Diagnostic>,
     /// Ids declared in the file, valid or not (see [`FileSections`]).
     declared_groups: Vec<String>,
@@ -34,9 +36,10 @@ pub struct Validator {
 }
 
 impl Validator {
-    pub fn new(file: FileId) -> Self {
+    pub fn new(file: FileId, window_occurrences: usize) -> Self {
         Validator {
             file,
+            window_occurrences,
             diagnostics: Vec::new(),
             declared_groups: Vec::new(),
             declared_windows: Vec::new(),

@@ -131,7 +131,7 @@ impl Validator {
             skips: Vec::new(),
             changes: Vec::new(),
         };
-        if rule.exceeds_limit() {
+        if rule.exceeds_limit(self.window_occurrences) {
             let span = source
                 .until
                 .as_ref()
@@ -140,8 +140,14 @@ impl Validator {
                 .unwrap_or(every.span());
             self.error_help(
                 span,
-                format!("this window would recur more than {MAX_OCCURRENCES} times"),
-                "end the series sooner; a schedule is republished long before then",
+                format!(
+                    "this window would recur more than {} times",
+                    self.window_occurrences
+                ),
+                format!(
+                    "end the series sooner, a schedule is republished long before then; {}",
+                    crate::schedule::limits::WINDOW_OCCURRENCES.raise()
+                ),
             );
             return None;
         }

@@ -1,15 +1,14 @@
 //! The one door to maintcal's library: every `maintcal::…` path the tests
 //! use is named here, so that moving a module means editing this file only.
 //! Tests run the binary or [`run`] where that tests the same thing; what is
-//! below is what they cannot reach that way: the limits, a disk that fails
+//! below is what they cannot reach that way: a disk that fails
 //! on purpose, rendering without writing (fast enough for property tests),
 //! the wire checker, and the VTIMEZONE writer on any zone and span. The
 //! crate opens them through its `internals` feature (src/internals.rs).
 
 pub use maintcal::cli::Cli;
 pub use maintcal::internals::{
-    Disk, Expanded, Feed, MAX_EVENT_OCCURRENCES, MAX_FILE_BYTES, MAX_GROUPS, MAX_TOTAL_BYTES,
-    MAX_WINDOWS, Output, ScheduleError, Schedules, check_stream, event_text_bounds,
+    Disk, Expanded, Feed, Output, ScheduleError, Schedules, check_stream, event_text_bounds,
     feed_text_bounds, load_dir, load_files, plans, publish, publish_with, render_all, uid_ids,
     vtimezone_lines,
 };
