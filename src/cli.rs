@@ -9,8 +9,29 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "maintcal", version, about)]
 pub struct Cli {
+    /// When to colour schedule diagnostics: `auto` colours them on a
+    /// terminal unless NO_COLOR is set (CLICOLOR_FORCE colours them
+    /// anywhere); `always` and `never` override both.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorChoice::Auto
+    )]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`. `run` colours only on `Always`: the binary's console resolves
+/// `Auto` (environment, terminal) before it runs a command, and an
+/// in-process caller has no terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]

@@ -41,6 +41,7 @@ use std::io::Write;
 pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<()> {
     let github = cli.command.message_format() == cli::MessageFormat::Github;
     let _annotations = schedule::annotations::scope(github);
+    let _colour = schedule::diagnostic::colour_scope(cli.color == cli::ColorChoice::Always);
     match cli.command {
         Command::Build(args) => build::build(&args, stdout, stderr),
         Command::Check(args) => {

@@ -12,6 +12,7 @@ mod support;
 mod adopt;
 mod browser;
 mod cli;
+mod color;
 mod diagnostics;
 mod dst_property;
 mod english;
