@@ -127,9 +127,33 @@ pub struct ListArgs {
     /// Only this group (its id).
     #[arg(long, value_name = "ID")]
     pub group: Option<String>,
-    /// Print a JSON array, one object per occurrence and group.
-    #[arg(long)]
+    /// What to print: `text` (a table), `json` (one array of objects, one
+    /// per occurrence and group) or `ndjson` (the same objects, one per
+    /// line).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    /// The same as `--format json` (kept for scripts written before
+    /// `--format`).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+}
+
+impl ListArgs {
+    /// The format asked for, `--json` included.
+    pub fn format(&self) -> ListFormat {
+        if self.json {
+            ListFormat::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+    Ndjson,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ mod dst_property;
 mod english;
 mod injection;
 mod limits;
+mod list_format;
 mod nothing_lost;
 mod notice;
 mod publish;
