@@ -55,6 +55,20 @@ pub enum Command {
     },
     /// Print the man page (roff): `maintcal man | man -l -`.
     Man,
+    /// Print the JSON Schema of `list --format json` (`list`) or of the
+    /// output folder's `feeds.json` (`feeds`).
+    Schema {
+        #[arg(value_enum)]
+        of: SchemaOf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaOf {
+    /// The array `list --format json` prints.
+    List,
+    /// `feeds.json`, the manifest `build` writes.
+    Feeds,
 }
 
 impl Command {
@@ -64,7 +78,10 @@ impl Command {
             Command::Build(args) => args.schedules.message_format,
             Command::Check(args) => args.message_format,
             Command::List(args) => args.schedules.message_format,
-            Command::Init(_) | Command::Completions { .. } | Command::Man => MessageFormat::Human,
+            Command::Init(_)
+            | Command::Completions { .. }
+            | Command::Man
+            | Command::Schema { .. } => MessageFormat::Human,
         }
     }
 }
@@ -129,7 +146,7 @@ pub struct ListArgs {
     pub group: Option<String>,
     /// What to print: `text` (a table), `json` (one array of objects, one
     /// per occurrence and group) or `ndjson` (the same objects, one per
-    /// line).
+    /// line). The objects' JSON Schema: `maintcal schema list`.
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ListFormat::Text)]
     pub format: ListFormat,
     /// The same as `--format json` (kept for scripts written before

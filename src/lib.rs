@@ -25,6 +25,7 @@ pub(crate) mod previous;
 pub(crate) mod publish;
 pub(crate) mod render;
 pub(crate) mod schedule;
+mod schema;
 pub(crate) mod site;
 pub(crate) mod words;
 
@@ -68,5 +69,6 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
         Command::Init(args) => init::run(&args, stdout),
         Command::Completions { shell } => Ok(cli::completions(shell, stdout)?),
         Command::Man => Ok(cli::man(stdout)?),
+        Command::Schema { of } => schema::print(of, stdout),
     }
 }

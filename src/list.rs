@@ -3,17 +3,21 @@
 //! Built from the same expansion the feeds are built from, and carrying
 //! each field the feeds carry on its own (notes, what a partly stopped
 //! service loses, revision and SEQUENCE), never merged into one string.
+//! [`Row`] is also the source of the published JSON Schema (`maintcal
+//! schema list`).
 
 use crate::cli::{ListArgs, ListFormat};
 use crate::expand::{Expanded, Occurrence};
 use crate::schedule::model::{ImpactKind, ServiceImpact, Status};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::io::Write;
 
 /// One occurrence of a window, for one group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(title = "maintcal list row")]
 pub struct Row {
     /// The id of the schedule's `[calendar]`.
     pub calendar: String,
@@ -23,8 +27,10 @@ pub struct Row {
     /// The window's id.
     pub window: String,
     /// Local start with its UTC offset (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
     pub start: String,
     /// Local end with its UTC offset (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
     pub end: String,
     pub status: RowStatus,
     /// The window's `revision` (a changed occurrence's own, if it has one).
@@ -43,7 +49,7 @@ pub struct Row {
 }
 
 /// What an occurrence is, as in the schedule files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RowStatus {
     Confirmed,
@@ -52,7 +58,7 @@ pub enum RowStatus {
 }
 
 /// What a window does to a service.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum RowImpact {
     Stops,
@@ -60,7 +66,7 @@ pub enum RowImpact {
     Runs,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub struct ServiceRow {
     pub name: String,
     pub impact: RowImpact,
@@ -72,9 +78,11 @@ pub struct ServiceRow {
     pub note: Option<String>,
     /// The service's own start, only where its hours differ from the window's.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "date-time"))]
     pub start: Option<String>,
     /// The service's own end, only where its hours differ from the window's.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("format" = "date-time"))]
     pub end: Option<String>,
 }
 

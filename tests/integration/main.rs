@@ -24,6 +24,7 @@ mod notice;
 mod publish;
 mod readme;
 mod roundtrip;
+mod schema;
 mod site;
 mod text_bound;
 mod timezones;
