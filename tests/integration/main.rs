@@ -19,6 +19,7 @@ mod english;
 mod injection;
 mod limits;
 mod list_format;
+mod no_schedules;
 mod nothing_lost;
 mod notice;
 mod publish;
