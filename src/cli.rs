@@ -9,8 +9,29 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(name = "maintcal", version, about)]
 pub struct Cli {
+    /// When to colour schedule diagnostics: `auto` colours them on a
+    /// terminal unless NO_COLOR is set (CLICOLOR_FORCE colours them
+    /// anywhere); `always` and `never` override both.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value_t = ColorChoice::Auto
+    )]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`. `run` colours only on `Always`: the binary's console resolves
+/// `Auto` (environment, terminal) before it runs a command, and an
+/// in-process caller has no terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -34,6 +55,20 @@ pub enum Command {
     },
     /// Print the man page (roff): `maintcal man | man -l -`.
     Man,
+    /// Print the JSON Schema of `list --format json` (`list`) or of the
+    /// output folder's `feeds.json` (`feeds`).
+    Schema {
+        #[arg(value_enum)]
+        of: SchemaOf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaOf {
+    /// The array `list --format json` prints.
+    List,
+    /// `feeds.json`, the manifest `build` writes.
+    Feeds,
 }
 
 impl Command {
@@ -43,7 +78,10 @@ impl Command {
             Command::Build(args) => args.schedules.message_format,
             Command::Check(args) => args.message_format,
             Command::List(args) => args.schedules.message_format,
-            Command::Init(_) | Command::Completions { .. } | Command::Man => MessageFormat::Human,
+            Command::Init(_)
+            | Command::Completions { .. }
+            | Command::Man
+            | Command::Schema { .. } => MessageFormat::Human,
         }
     }
 }
@@ -106,9 +144,33 @@ pub struct ListArgs {
     /// Only this group (its id).
     #[arg(long, value_name = "ID")]
     pub group: Option<String>,
-    /// Print a JSON array, one object per occurrence and group.
-    #[arg(long)]
+    /// What to print: `text` (a table), `json` (one array of objects, one
+    /// per occurrence and group) or `ndjson` (the same objects, one per
+    /// line). The objects' JSON Schema: `maintcal schema list`.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+    /// The same as `--format json` (kept for scripts written before
+    /// `--format`).
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+}
+
+impl ListArgs {
+    /// The format asked for, `--json` included.
+    pub fn format(&self) -> ListFormat {
+        if self.json {
+            ListFormat::Json
+        } else {
+            self.format
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+    Ndjson,
 }
 
 #[derive(Debug, Args)]

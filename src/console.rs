@@ -11,12 +11,18 @@
 //!   (`maintcal list | head -1`) is a reader that has had enough, and a
 //!   normal, quiet end.
 //!
+//! Colour is decided here, once, for stderr (where diagnostics go):
+//! `--color always|never` wins; under `auto`, a non-empty `NO_COLOR` turns
+//! it off, then a `CLICOLOR_FORCE` that is set and not `0` turns it on,
+//! and otherwise stderr must be a terminal (and `TERM` not `dumb`).
+//!
 //! Nothing here may panic on a failed write: `eprintln!` does, and a panic
 //! whose own message cannot be printed aborts the process.
 
-use crate::cli::{Command, MessageFormat};
+use crate::cli::{ColorChoice, Command, MessageFormat};
 use crate::schedule::{annotations, diagnostic::Severity};
-use std::io::{ErrorKind, Stderr, Stdout, Write};
+use std::ffi::OsString;
+use std::io::{ErrorKind, IsTerminal, Stderr, Stdout, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -28,13 +34,26 @@ pub struct Console {
     /// For `build`: the output folder, and whether this is `--check`.
     build: Option<(PathBuf, bool)>,
     github: bool,
+    colour: bool,
 }
 
 impl Console {
-    pub fn for_command(command: &Command) -> Self {
+    pub fn for_command(command: &Command, color: ColorChoice) -> Self {
+        let stderr = std::io::stderr();
+        let env = |name| std::env::var_os(name);
+        let colour = colour(
+            color,
+            &Environment {
+                no_color: env("NO_COLOR"),
+                clicolor_force: env("CLICOLOR_FORCE"),
+                term: env("TERM"),
+            },
+            stderr.is_terminal(),
+        );
         Console {
+            colour,
             stdout: Guarded::new(std::io::stdout()),
-            stderr: Guarded::new(std::io::stderr()),
+            stderr: Guarded::new(stderr),
             build: match command {
                 Command::Build(args) => Some((args.out.clone(), args.check)),
                 _ => None,
@@ -43,12 +62,27 @@ impl Console {
         }
     }
 
+    /// The decided colour, as the plain setting the library takes.
+    pub fn colour(&self) -> ColorChoice {
+        if self.colour {
+            ColorChoice::Always
+        } else {
+            ColorChoice::Never
+        }
+    }
+
     /// Prints `result`'s error chain, if any, and chooses the exit status.
     pub fn finish(mut self, result: anyhow::Result<()>) -> ExitCode {
         let _ = self.stdout.flush();
         let stderr = &mut self.stderr;
         if let Err(error) = result {
-            let _ = writeln!(stderr, "error: {error:#}");
+            // Bold red, as codespan-reporting's own error headers.
+            let label = if self.colour {
+                "\x1b[1;31merror\x1b[0m"
+            } else {
+                "error"
+            };
+            let _ = writeln!(stderr, "{label}: {error:#}");
             if self.github {
                 let message = format!("{error:#}");
                 let line = annotations::command(Severity::Error, None, &message);
@@ -81,6 +115,30 @@ impl Console {
                 ExitCode::FAILURE
             }
         }
+    }
+}
+
+/// The variables that bear on colour under `--color auto`.
+#[derive(Debug, Default)]
+struct Environment {
+    no_color: Option<OsString>,
+    clicolor_force: Option<OsString>,
+    term: Option<OsString>,
+}
+
+/// Whether diagnostics on stderr are coloured (see the module's doc).
+fn colour(choice: ColorChoice, env: &Environment, stderr_is_terminal: bool) -> bool {
+    let set = |value: &Option<OsString>| value.as_ref().is_some_and(|v| !v.is_empty());
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto if set(&env.no_color) => false,
+        ColorChoice::Auto
+            if set(&env.clicolor_force) && env.clicolor_force.as_deref() != Some("0".as_ref()) =>
+        {
+            true
+        }
+        ColorChoice::Auto => stderr_is_terminal && env.term.as_deref() != Some("dumb".as_ref()),
     }
 }
 
@@ -154,6 +212,46 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    fn env(no_color: Option<&str>, clicolor_force: Option<&str>) -> Environment {
+        Environment {
+            no_color: no_color.map(Into::into),
+            clicolor_force: clicolor_force.map(Into::into),
+            term: Some("xterm-256color".into()),
+        }
+    }
+
+    #[test]
+    fn auto_colours_a_terminal_unless_no_color_is_set() {
+        assert!(colour(ColorChoice::Auto, &env(None, None), true));
+        assert!(!colour(ColorChoice::Auto, &env(None, None), false));
+        assert!(!colour(ColorChoice::Auto, &env(Some("1"), None), true));
+        // An empty NO_COLOR is as good as none.
+        assert!(colour(ColorChoice::Auto, &env(Some(""), None), true));
+        let dumb = Environment {
+            term: Some("dumb".into()),
+            ..env(None, None)
+        };
+        assert!(!colour(ColorChoice::Auto, &dumb, true));
+    }
+
+    #[test]
+    fn clicolor_force_colours_a_pipe_but_not_over_no_color() {
+        assert!(colour(ColorChoice::Auto, &env(None, Some("1")), false));
+        assert!(!colour(ColorChoice::Auto, &env(None, Some("0")), false));
+        assert!(!colour(ColorChoice::Auto, &env(None, Some("")), false));
+        assert!(!colour(
+            ColorChoice::Auto,
+            &env(Some("1"), Some("1")),
+            false
+        ));
+    }
+
+    #[test]
+    fn the_flag_beats_the_environment() {
+        assert!(colour(ColorChoice::Always, &env(Some("1"), None), false));
+        assert!(!colour(ColorChoice::Never, &env(None, Some("1")), true));
     }
 
     #[test]

@@ -25,6 +25,7 @@ pub(crate) mod previous;
 pub(crate) mod publish;
 pub(crate) mod render;
 pub(crate) mod schedule;
+mod schema;
 pub(crate) mod site;
 pub(crate) mod words;
 
@@ -41,6 +42,7 @@ use std::io::Write;
 pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<()> {
     let github = cli.command.message_format() == cli::MessageFormat::Github;
     let _annotations = schedule::annotations::scope(github);
+    let _colour = schedule::diagnostic::colour_scope(cli.color == cli::ColorChoice::Always);
     match cli.command {
         Command::Build(args) => build::build(&args, stdout, stderr),
         Command::Check(args) => {
@@ -67,5 +69,6 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
         Command::Init(args) => init::run(&args, stdout),
         Command::Completions { shell } => Ok(cli::completions(shell, stdout)?),
         Command::Man => Ok(cli::man(stdout)?),
+        Command::Schema { of } => schema::print(of, stdout),
     }
 }

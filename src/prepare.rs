@@ -20,7 +20,25 @@ pub(crate) fn load(dir: &Path, stderr: &mut dyn Write) -> anyhow::Result<Loaded>
             }
             Err(error.into())
         }
+        Err(error) if nothing_to_start_from(&error) => {
+            let chain = format!("{:#}", anyhow::Error::new(error));
+            anyhow::bail!(
+                "loading the schedules: {chain}\n\
+                 help: start a schedule repository with `maintcal init`, \
+                 or name the folder that holds yours with `--schedules DIR`"
+            )
+        }
         Err(error) => Err(error).context("loading the schedules"),
+    }
+}
+
+/// Whether the schedules folder is missing or holds no schedule: most often
+/// a first run, or a run from the wrong folder.
+fn nothing_to_start_from(error: &ScheduleError) -> bool {
+    match error {
+        ScheduleError::NoSchedules { .. } => true,
+        ScheduleError::ReadDir { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+        _ => false,
     }
 }
 

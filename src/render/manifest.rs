@@ -9,6 +9,7 @@
 
 use super::{RenderError, SiteFormat};
 use crate::site::{FileRecord, Site, SiteFeed};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub const FILE_NAME: &str = "feeds.json";
@@ -48,18 +49,36 @@ impl SiteFormat for Manifest {
     }
 }
 
-#[derive(Debug, Serialize)]
+/// The JSON Schema of `feeds.json`, generated from the types that write it
+/// (published as `docs/schema/feeds.schema.json`, printed by `maintcal
+/// schema feeds`).
+pub(crate) fn schema() -> schemars::Schema {
+    schemars::schema_for!(Document<'static>)
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(title = "maintcal feeds.json")]
+/// The manifest maintcal writes beside the feeds: every feed, and the files
+/// of the output folder it owns.
 struct Document<'a> {
+    /// Always `maintcal`.
+    #[schemars(extend("const" = "maintcal"))]
     generator: &'static str,
+    /// The layout of this file; changes only when the layout does.
+    #[schemars(extend("const" = 1))]
     format: u32,
-    /// maintcal's "now": the schedules' newest `revised`.
+    /// maintcal's "now": the schedules' newest `revised` (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
     as_of: Option<String>,
+    /// Where the output folder is served from, ending in `/`, if known.
     base_url: Option<&'a str>,
+    /// One entry per feed: `all` first, then one per group.
     feeds: Vec<FeedEntry<'a>>,
+    /// Every file this build wrote but the manifest itself.
     files: Vec<OwnedFile>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 struct FeedEntry<'a> {
     /// Group id, or `all`.
     id: &'a str,
@@ -67,20 +86,34 @@ struct FeedEntry<'a> {
     name: &'a str,
     /// The name calendar clients show.
     title: &'a str,
+    /// The feed's file name in the output folder.
     file: &'a str,
+    /// The feed's https URL, if the base URL is known.
     url: Option<&'a str>,
+    /// The same URL with the `webcal:` scheme, if the base URL is known.
     webcal: Option<&'a str>,
+    /// How many events the feed holds.
     events: usize,
+    /// The feed's size in bytes.
     bytes: usize,
+    /// The feed's SHA-256, lowercase hex.
+    #[schemars(regex(pattern = "^[0-9a-f]{64}$"))]
     sha256: &'a str,
+    /// The next window, as of `as_of`, if there is one.
     next: Option<Next<'a>>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
 struct Next<'a> {
+    /// The window's id.
     window: &'a str,
+    /// Local start with its UTC offset (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
     start: String,
+    /// Local end with its UTC offset (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
     end: String,
+    #[schemars(extend("enum" = ["confirmed", "tentative", "cancelled"]))]
     status: &'static str,
 }
 
@@ -105,9 +138,10 @@ fn feed_entry(feed: &SiteFeed) -> FeedEntry<'_> {
 }
 
 /// A file maintcal wrote, with the hash it had then.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OwnedFile {
     pub file: String,
+    #[schemars(regex(pattern = "^[0-9a-f]{64}$"))]
     pub sha256: String,
 }
 

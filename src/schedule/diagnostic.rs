@@ -3,11 +3,41 @@
 //! caret under the culprit, and what to do about it. codespan-reporting
 //! measures display width, so Japanese text before the culprit does not shift
 //! the caret.
+//!
+//! Whether a report is coloured is decided once, at the edge (`console`,
+//! from `--color`, the environment and the terminal), and handed down as a
+//! plain setting through [`colour_scope`]: nothing here reads the
+//! environment.
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::termcolor::Ansi;
 use codespan_reporting::term::{self, Config};
+use std::cell::Cell;
 use std::ops::Range;
+
+thread_local! {
+    static COLOUR: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Colours the reports rendered on this thread (ANSI escapes) until the
+/// guard is dropped. Per thread, like [`super::annotations::scope`] and for
+/// the same reason: reports are rendered deep in loading, and an option
+/// threaded through every caller for the sake of a terminal would touch
+/// them all. Every report is rendered on the command's own thread.
+pub fn colour_scope(colour: bool) -> ColourScope {
+    ColourScope(COLOUR.replace(colour))
+}
+
+/// Restores the previous setting when dropped.
+#[derive(Debug)]
+pub struct ColourScope(bool);
+
+impl Drop for ColourScope {
+    fn drop(&mut self) {
+        COLOUR.set(self.0);
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -83,8 +113,13 @@ impl SourceFiles {
         (line, column)
     }
 
-    /// Renders diagnostics without colour, in the order given.
+    /// Renders diagnostics in the order given, coloured if this thread's
+    /// [`colour_scope`] says so.
     pub fn render(&self, diagnostics: &[Diagnostic]) -> String {
+        self.render_styled(diagnostics, COLOUR.get())
+    }
+
+    fn render_styled(&self, diagnostics: &[Diagnostic], colour: bool) -> String {
         let mut rendered = String::new();
         let config = Config::default();
         for diagnostic in diagnostics {
@@ -104,7 +139,7 @@ impl SourceFiles {
             }
             // Writing into a Vec cannot fail; a span outside the file would be
             // our bug, and then the message still goes out without the snippet.
-            if term::emit_to_string(&mut rendered, &config, &self.files, &report).is_err() {
+            if emit(&mut rendered, colour, &config, &self.files, &report).is_err() {
                 let (line, column) = self.line_col(diagnostic.file, diagnostic.span.start);
                 let name = self.files.get(diagnostic.file).map(|f| f.name().clone());
                 let header = format!(
@@ -120,6 +155,24 @@ impl SourceFiles {
         }
         rendered
     }
+}
+
+/// Appends one report to `rendered`, with ANSI colour escapes or without.
+fn emit(
+    rendered: &mut String,
+    colour: bool,
+    config: &Config,
+    files: &SimpleFiles<String, String>,
+    report: &Report<FileId>,
+) -> Result<(), codespan_reporting::files::Error> {
+    if !colour {
+        return term::emit_to_string(rendered, config, files, report);
+    }
+    let mut ansi = Ansi::new(Vec::new());
+    term::emit_to_write_style(&mut ansi, config, files, report)?;
+    // The renderer writes only the sources' text (UTF-8) and ASCII escapes.
+    rendered.push_str(&String::from_utf8_lossy(&ansi.into_inner()));
+    Ok(())
 }
 
 impl std::fmt::Debug for SourceFiles {
@@ -176,6 +229,34 @@ mod tests {
         let caret_col = caret_line.find('^').unwrap();
         assert_eq!(source_col, caret_col, "{rendered}");
         assert!(rendered.contains("help: use confirmed"), "{rendered}");
+    }
+
+    #[test]
+    fn colour_is_escapes_around_the_same_text() {
+        let mut files = SourceFiles::default();
+        let file = files.add("s.toml".into(), "status = \"maybe\"\n".into());
+        let problem = [Diagnostic::error(file, 9..16, "bad status")];
+        let plain = files.render_styled(&problem, false);
+        let coloured = {
+            let _colour = colour_scope(true);
+            files.render(&problem)
+        };
+        assert!(!plain.contains('\x1b'), "{plain}");
+        assert!(coloured.contains("\x1b["), "{coloured}");
+        let stripped: String = coloured
+            .split('\x1b')
+            .enumerate()
+            .map(|(i, part)| {
+                if i == 0 {
+                    part
+                } else {
+                    &part[part.find('m').unwrap() + 1..]
+                }
+            })
+            .collect();
+        assert_eq!(stripped, plain);
+        // The guard restored the default.
+        assert_eq!(files.render(&problem), plain);
     }
 
     #[test]

@@ -157,7 +157,7 @@ fn list_json_shows_every_occurrence_and_group_in_local_time() {
             .as_array()
             .unwrap()
             .contains(&serde_json::json!(
-                {"name": "RMSアプリ", "impact": "partial", "note": "注文管理"}
+                {"name": "RMSアプリ", "impact": "partial", "unavailable": "注文管理"}
             ))
     );
     let planned: Vec<(&str, &str)> = rows[1..]

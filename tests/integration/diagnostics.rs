@@ -387,6 +387,8 @@ fn maintcal_exit(args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_maintcal"))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        // Plain text whatever the caller's environment forces.
+        .env_remove("CLICOLOR_FORCE")
         .output()
         .unwrap();
     (

@@ -46,7 +46,11 @@ pub fn run(args: &[&str]) -> (anyhow::Result<()>, String, String) {
 
 /// The binary, as a user and a CI job run it (assert_cmd).
 pub fn maintcal() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("maintcal").unwrap()
+    let mut command = assert_cmd::Command::cargo_bin("maintcal").unwrap();
+    // Plain text whatever the caller's environment forces; `color::` sets
+    // it where it tests it.
+    command.env_remove("CLICOLOR_FORCE");
+    command
 }
 
 /// Every fixture case whose schedules are valid (the notice among them).
