@@ -154,7 +154,7 @@ pub(crate) fn vanished(expanded: &Expanded, places: &Places) -> Vec<Diagnostic> 
                 )
                 .with_help(match window.timing {
                     Timing::Once { .. } => "change the window's date or hours",
-                    Timing::Monthly(_) => {
+                    Timing::Recurring(_) => {
                         "move that occurrence with [windows.<id>.changes.<date>], or skip it to say so"
                     }
                 }),

@@ -13,7 +13,7 @@ use super::model::{Calendar, Timing, Window};
 fn event_occurrences(window: &Window) -> usize {
     let occurrences = match &window.timing {
         Timing::Once { .. } => 1,
-        Timing::Monthly(rule) => rule.rule_dates().len().saturating_sub(rule.skips.len()),
+        Timing::Recurring(rule) => rule.rule_dates().len().saturating_sub(rule.skips.len()),
     };
     let ranges: usize = window
         .impacts
