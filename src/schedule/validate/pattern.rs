@@ -132,9 +132,7 @@ impl Validator {
                         words[0].trim_end_matches('s')
                     )
                 } else {
-                    format!(
-                        "write the nth weekday (\"1st sunday\" … \"5th sunday\", \"last sunday\") or the day of the month (\"1st\" … \"28th\", \"last day\")"
-                    )
+                    "write the nth weekday (\"1st sunday\" … \"5th sunday\", \"last sunday\") or the day of the month (\"1st\" … \"28th\", \"last day\")".to_owned()
                 };
                 self.error_help(span, format!("cannot read `{text}`"), help);
                 None
