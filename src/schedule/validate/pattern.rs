@@ -45,7 +45,7 @@ impl Validator {
                 self.error_help(
                     every.span(),
                     format!("unsupported recurrence `{other}`"),
-                    "use every = \"month\" or every = \"week\"",
+                    "use every = \"month\" or every = \"week\", with `interval` for every other one",
                 );
                 None
             }
@@ -107,14 +107,19 @@ impl Validator {
         if let Some(day) = parse_weekday(&word) {
             return Some(day);
         }
-        let help = if word.split_whitespace().count() > 1 {
-            format!(
-                "a weekly window takes weekdays, {WEEKLY_EXAMPLE}; for a day of the month use every = \"month\""
-            )
+        if word.split_whitespace().count() > 1 {
+            self.error_help(
+                span,
+                format!("`{text}`: a weekly window falls on weekdays"),
+                format!("{WEEKLY_EXAMPLE}; for a day of the month use every = \"month\""),
+            );
         } else {
-            "use an English weekday: monday … sunday".to_owned()
-        };
-        self.error_help(span, format!("`{text}`: unknown weekday"), help);
+            self.error_help(
+                span,
+                format!("`{text}`: unknown weekday"),
+                "use an English weekday: monday … sunday",
+            );
+        }
         None
     }
 
