@@ -3,6 +3,7 @@
 //! (`"tuesday"`, `["tuesday", "thursday"]`), checked into a [`Pattern`].
 
 use super::Validator;
+use crate::schedule::diagnostic::suggestion;
 use crate::schedule::model::Pattern;
 use crate::schedule::source::OnSource;
 use chrono::Weekday;
@@ -33,6 +34,15 @@ impl Every {
     }
 }
 
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 const WEEKLY_EXAMPLE: &str = "e.g. on = \"tuesday\" or on = [\"tuesday\", \"thursday\"]";
 const MONTHLY_EXAMPLE: &str = "e.g. on = \"2nd sunday\", \"last sunday\", \"15th\" or \"last day\"";
 
@@ -117,7 +127,7 @@ impl Validator {
             self.error_help(
                 span,
                 format!("`{text}`: unknown weekday"),
-                "use an English weekday: monday … sunday",
+                suggestion(&word, &WEEKDAYS),
             );
         }
         None
@@ -195,7 +205,7 @@ impl Validator {
                 self.error_help(
                     span,
                     format!("`{text}`: unknown weekday"),
-                    "use an English weekday: monday … sunday",
+                    suggestion(day, &WEEKDAYS),
                 );
                 None
             }
@@ -231,15 +241,7 @@ fn ordinal_text(day: u32) -> String {
 }
 
 fn english_weekday(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "monday",
-        Weekday::Tue => "tuesday",
-        Weekday::Wed => "wednesday",
-        Weekday::Thu => "thursday",
-        Weekday::Fri => "friday",
-        Weekday::Sat => "saturday",
-        Weekday::Sun => "sunday",
-    }
+    WEEKDAYS[day.num_days_from_monday() as usize]
 }
 
 #[cfg(test)]
