@@ -48,7 +48,7 @@ pub fn check_size(calendars: &[Calendar], places: &Places, limits: &Limits) -> O
                     if kind == "groups" {
                         "each group is a feed file; merge groups whose services are maintained together"
                     } else {
-                        "make repeating windows one recurring window (every = \"month\"), \
+                        "make repeating windows one recurring window (every = \"month\" or \"week\"), \
                          or drop windows that are over"
                     },
                     key.raise()

@@ -54,7 +54,7 @@ impl Validator {
             return fine.then_some(Timing::Once { date });
         }
         let Some(every) = &source.every else {
-            self.error_help(key.span(), format!("window `{}` has neither `date` nor `every`", key.get_ref()), "give a one-off window a `date`, or a recurring one `every = \"month\"` with `on`, `from` and `until` or `count`");
+            self.error_help(key.span(), format!("window `{}` has neither `date` nor `every`", key.get_ref()), "give a one-off window a `date`, or a recurring one `every = \"month\"` (or \"week\") with `on`, `from` and `until` or `count`");
             return None;
         };
         let every_kind = self.every(every);
