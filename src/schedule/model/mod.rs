@@ -5,7 +5,7 @@
 //!
 //! The rules every stage must agree on live here too, so that no stage has
 //! to ask a later one: the defaults validation fills in, the arithmetic of a
-//! window's hours, the dates a monthly rule gives (`recurrence`), and what
+//! window's hours, the dates a recurring rule gives (`recurrence`), and what
 //! text and base URL a schedule may hold (`policy`).
 
 mod policy;
