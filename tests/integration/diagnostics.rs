@@ -539,6 +539,50 @@ fn warnings_name_the_dates_they_are_about() {
 }
 
 #[test]
+fn fixed_offset_and_legacy_zones_get_a_warning_at_the_zone() {
+    let schedules = schedules_of("legacy-zones");
+    let (result, _, stderr) = run(&["check", "--schedules", &schedules]);
+    result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
+    assert_eq!(
+        problems(&stderr),
+        [
+            (
+                "warning".to_owned(),
+                format!("{schedules}/est.toml:5:12"),
+                "time zone `EST` is UTC−05:00 all year, with no daylight saving time".to_owned()
+            ),
+            (
+                "warning".to_owned(),
+                format!("{schedules}/etc.toml:5:12"),
+                "time zone `Etc/GMT+5` is UTC−05:00 all year: Etc/GMT names invert the sign, \
+                 and have no daylight saving time"
+                    .to_owned()
+            ),
+            (
+                "warning".to_owned(),
+                format!("{schedules}/us.toml:5:12"),
+                "time zone `US/Eastern` is a legacy name, kept in tzdata only for compatibility"
+                    .to_owned()
+            ),
+        ]
+    );
+    assert!(
+        stderr.contains("help: did you mean America/New_York? In summer, windows in EST are an hour off New York's clocks"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: did you mean America/New_York?\n"),
+        "{stderr}"
+    );
+    insta::assert_snapshot!("check-legacy-zones", stderr);
+    // A warning, not an error: the feeds are still built.
+    let out = tempfile::tempdir().unwrap();
+    let (result, stdout, stderr) = build_into(&schedules, out.path(), &[]);
+    result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
+    assert!(stdout.contains("db-est.ics"), "{stdout}");
+}
+
+#[test]
 fn bad_group_ids_write_nothing_anywhere() {
     let root = tempfile::tempdir().unwrap();
     let out = root.path().join("site").join("out");
