@@ -25,8 +25,9 @@ pub(crate) fn build(
     let as_of = horizon::as_of(&loaded.schedules);
     let expanded = horizon::trim(expanded, as_of);
     let base_url = args.base_url.as_deref();
+    let resolved = pages::resolve(&loaded.schedules, base_url);
     if args.require_base_url {
-        pages::require(pages::resolve(&loaded.schedules, base_url).as_deref())?;
+        pages::require(resolved.as_deref())?;
     }
     // Each file is handed on as soon as it is rendered and dropped after, so
     // a build holds a few files' bytes at a time (see `render_expanded`).
@@ -36,6 +37,7 @@ pub(crate) fn build(
         let mut files = 0;
         render_expanded(&expanded, as_of, base_url, |output| {
             warnings.extend(size_warning(&args.out, &output));
+            warnings.extend(address_warning(resolved.as_deref(), &output));
             check.add(&args.out, &output);
             files += 1;
             anyhow::Ok(())
@@ -46,7 +48,6 @@ pub(crate) fn build(
         let stale = check.finish(&args.out);
         if !stale.is_empty() {
             let list: Vec<String> = stale.iter().map(ToString::to_string).collect();
-            let resolved = pages::resolve(&loaded.schedules, base_url);
             if let Some(reason) = pages::stale_reason(&args.out, resolved.as_deref()) {
                 anyhow::bail!(
                     "{} is stale: {}; {reason}",
@@ -72,6 +73,7 @@ pub(crate) fn build(
     let mut lines: Vec<(Option<usize>, usize)> = Vec::new();
     render_expanded(&expanded, as_of, base_url, |output| {
         warnings.extend(size_warning(&args.out, &output));
+        warnings.extend(address_warning(resolved.as_deref(), &output));
         comparer.add(&args.out, &output);
         publication.add(&output)?;
         lines.push((output.events, output.bytes.len()));
@@ -118,6 +120,26 @@ fn size_warning(out_dir: &Path, output: &Output) -> Option<String> {
             "{} is {} bytes: Google Calendar refuses subscriptions over about 1 MB; lower keep_past_months in [calendar] (past windows kept) or split the group",
             out_dir.join(&output.file_name).display(),
             output.bytes.len()
+        )
+    })
+}
+
+/// Google Calendar fails silently (adds nothing, says nothing) when the
+/// address it is asked to subscribe to is longer than about 256 characters.
+pub const GOOGLE_ADDRESS_LIMIT: usize = 256;
+
+/// The warning for `output` if it is a feed whose address, as the page
+/// gives it to Google (`webcal://` + base URL + file name), is too long.
+fn address_warning(base_url: Option<&str>, output: &Output) -> Option<String> {
+    output.events?;
+    let address = site::links(base_url?, &output.file_name, "").webcal;
+    let length = address.chars().count();
+    (length > GOOGLE_ADDRESS_LIMIT).then(|| {
+        format!(
+            "the address of feed {} is {length} characters ({address}): Google Calendar \
+             silently fails to subscribe to addresses over about {GOOGLE_ADDRESS_LIMIT}; \
+             publish under a shorter base URL or use a shorter group id",
+            output.file_name
         )
     })
 }
@@ -293,6 +315,34 @@ mod tests {
             "{}",
             warnings[0]
         );
+    }
+
+    #[test]
+    fn only_feeds_with_too_long_an_address_get_a_warning() {
+        let output = |name: &str, events| Output {
+            file_name: name.to_owned(),
+            bytes: Vec::new(),
+            events,
+        };
+        // "webcal://" + host + "/" + "a.ics": 9 + host + 1 + 5 characters.
+        let base = |length: usize| format!("https://{}/", "x".repeat(length - 9 - 1 - 5));
+        let exact = base(GOOGLE_ADDRESS_LIMIT);
+        assert_eq!(
+            address_warning(Some(&exact), &output("a.ics", Some(1))),
+            None
+        );
+        let long = base(GOOGLE_ADDRESS_LIMIT + 1);
+        let warning = address_warning(Some(&long), &output("a.ics", Some(1))).unwrap();
+        assert!(
+            warning.starts_with("the address of feed a.ics is 257 characters (webcal://xxx"),
+            "{warning}"
+        );
+        // Not for the page or the manifest, nor without a base URL.
+        assert_eq!(
+            address_warning(Some(&long), &output("index.html", None)),
+            None
+        );
+        assert_eq!(address_warning(None, &output("a.ics", Some(1))), None);
     }
 
     #[test]

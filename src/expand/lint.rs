@@ -7,8 +7,8 @@ use super::Expanded;
 use crate::schedule::Places;
 use crate::schedule::diagnostic::Diagnostic;
 use crate::schedule::model::{Status, Timing, Window};
-use chrono::{DateTime, NaiveDateTime, Utc};
-use std::collections::{HashMap, HashSet};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Every warning of this stage.
 pub(crate) fn lint(expanded: &Expanded, places: &Places) -> Vec<Diagnostic> {
@@ -25,18 +25,28 @@ struct Busy<'a> {
     window: &'a Window,
 }
 
-/// Two windows that overlap: (earlier window, later window, groups, the
-/// first clash's local times (earlier, later), number of clashes).
-type Clash<'a> = (&'a str, &'a str, Vec<&'a str>, (String, String), usize);
+/// Where two windows overlap: the groups, and every clash keyed by the
+/// later occurrence's start instant, with the local times of (earlier,
+/// later) occurrence.
+#[derive(Default)]
+struct Clashes<'a> {
+    groups: Vec<&'a str>,
+    times: BTreeMap<DateTime<Utc>, (Span, Span)>,
+}
+
+type Span = (NaiveDateTime, NaiveDateTime);
 
 /// A warning for each pair of windows whose (not cancelled) occurrences
 /// overlap in some group: subscribers would see two events at once, which
-/// usually means one of them was meant to replace the other.
+/// usually means one of them was meant to replace the other. Occurrences
+/// are taken at the instants the feeds give them; one whose hours the
+/// clocks skip has none and overlaps nothing (`vanished` warns about it).
 pub(crate) fn overlaps(expanded: &Expanded, places: &Places) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     for table in &expanded.calendars {
         let calendar = table.calendar;
-        let mut pairs: Vec<Clash> = Vec::new();
+        // (earlier window, later window) in the order first found.
+        let mut pairs: Vec<((&str, &str), Clashes)> = Vec::new();
         // Which groups each window affects, as sets: a window may name
         // thousands of groups.
         let affects: HashMap<&String, HashSet<&str>> = calendar
@@ -51,44 +61,44 @@ pub(crate) fn overlaps(expanded: &Expanded, places: &Places) -> Vec<Diagnostic> 
                 .filter(|expanded| affects[&expanded.window.id].contains(group.id.as_str()))
                 .flat_map(|expanded| &expanded.occurrences)
                 .filter(|o| o.status != Status::Cancelled)
-                .map(|o| Busy {
-                    start: o.start_utc(),
-                    end: o.end_utc(),
-                    local: (o.start, o.end),
-                    window: o.window,
+                .filter_map(|o| {
+                    let (start, end) = o.instants(None)?;
+                    Some(Busy {
+                        start,
+                        end,
+                        local: (o.start, o.end),
+                        window: o.window,
+                    })
                 })
                 .collect();
             busy.sort_by_key(|b| (b.start, b.end));
-            // Sweep: the occurrence reaching furthest so far is the one a
-            // later start can fall into.
-            let mut reach: Option<&Busy> = None;
+            // Sweep: every occurrence still running when one starts
+            // clashes with it, not only the one reaching furthest.
+            let mut running: Vec<&Busy> = Vec::new();
             for current in &busy {
-                if let Some(earlier) = reach
-                    && current.start < earlier.end
-                {
-                    let (a, b) = (earlier.window.id.as_str(), current.window.id.as_str());
-                    match pairs.iter_mut().find(|p| p.0 == a && p.1 == b) {
-                        Some(pair) => {
-                            if !pair.2.contains(&group.id.as_str()) {
-                                pair.2.push(&group.id);
-                            }
-                            pair.4 += 1;
+                running.retain(|earlier| earlier.end > current.start);
+                for earlier in &running {
+                    let key = (earlier.window.id.as_str(), current.window.id.as_str());
+                    let index = match pairs.iter().position(|(pair, _)| *pair == key) {
+                        Some(index) => index,
+                        None => {
+                            pairs.push((key, Clashes::default()));
+                            pairs.len() - 1
                         }
-                        None => pairs.push((
-                            a,
-                            b,
-                            vec![&group.id],
-                            (span_text(earlier.local), span_text(current.local)),
-                            1,
-                        )),
+                    };
+                    let clashes = &mut pairs[index].1;
+                    if !clashes.groups.contains(&group.id.as_str()) {
+                        clashes.groups.push(&group.id);
                     }
+                    clashes
+                        .times
+                        .entry(current.start)
+                        .or_insert((earlier.local, current.local));
                 }
-                if reach.is_none_or(|r| current.end > r.end) {
-                    reach = Some(current);
-                }
+                running.push(current);
             }
         }
-        for (earlier, later, groups, (earlier_time, later_time), count) in pairs {
+        for ((earlier, later), clashes) in pairs {
             let Some(place) = places.window(&calendar.id, later) else {
                 continue;
             };
@@ -97,18 +107,36 @@ pub(crate) fn overlaps(expanded: &Expanded, places: &Places) -> Vec<Diagnostic> 
             } else {
                 format!("window `{later}` overlaps window `{earlier}`")
             };
-            let more = and_more(count, "time(s)");
+            let Some((first_earlier, first_later)) = clashes.times.values().next() else {
+                continue;
+            };
+            // The dates of the later window's occurrences that clash, once
+            // each, the first one's already named in full.
+            let mut dates: Vec<NaiveDate> = Vec::new();
+            for (_, later_span) in clashes.times.values() {
+                let date = later_span.0.date();
+                if !dates.contains(&date) {
+                    dates.push(date);
+                }
+            }
+            let also = match dates.get(1..) {
+                Some(rest) if !rest.is_empty() => format!("; also on {}", date_list(rest)),
+                _ => String::new(),
+            };
             warnings.push(
                 Diagnostic::warning(
                     place.file,
                     place.key.clone(),
                     format!(
-                        "{whom} in group {}: {later_time} starts before {earlier_time} ends{more}",
-                        groups
+                        "{whom} in group {}: {} starts before {} ends{also}",
+                        clashes
+                            .groups
                             .iter()
                             .map(|g| format!("`{g}`"))
                             .collect::<Vec<_>>()
-                            .join(", ")
+                            .join(", "),
+                        span_text(*first_later),
+                        span_text(*first_earlier),
                     ),
                 )
                 .with_help(
@@ -130,32 +158,37 @@ pub(crate) fn vanished(expanded: &Expanded, places: &Places) -> Vec<Diagnostic> 
         let calendar = table.calendar;
         for expanded in &table.windows {
             let window = expanded.window;
-            let missing: Vec<String> = expanded
+            let missing: Vec<NaiveDate> = expanded
                 .occurrences
                 .iter()
                 .filter(|o| o.instants(None).is_none())
-                .map(|o| o.start.date().to_string())
+                .map(|o| o.start.date())
                 .collect();
-            let (Some(first), Some(place)) =
-                (missing.first(), places.window(&calendar.id, &window.id))
+            let (false, Some(place)) =
+                (missing.is_empty(), places.window(&calendar.id, &window.id))
             else {
                 continue;
             };
-            let more = and_more(missing.len(), "date(s)");
+            let days = if missing.len() == 1 {
+                "that day"
+            } else {
+                "those days"
+            };
             warnings.push(
                 Diagnostic::warning(
                     place.file,
                     place.key.clone(),
                     format!(
-                        "window `{}` has no occurrence on {first}{more}: its hours do not exist in {} that day (the clocks jump over them)",
+                        "window `{}` has no occurrence on {}: its hours do not exist in {} {days} (the clocks jump over them)",
                         window.id,
+                        date_list(&missing),
                         calendar.timezone.name()
                     ),
                 )
                 .with_help(match window.timing {
                     Timing::Once { .. } => "change the window's date or hours",
                     Timing::Recurring(_) => {
-                        "move that occurrence with [windows.<id>.changes.<date>], or skip it to say so"
+                        "move each such occurrence with [windows.<id>.changes.<date>], or skip it to say so"
                     }
                 }),
             );
@@ -164,11 +197,23 @@ pub(crate) fn vanished(expanded: &Expanded, places: &Places) -> Vec<Diagnostic> 
     warnings
 }
 
-/// " (and 2 more date(s))" after the first of `count` findings; nothing for one.
-fn and_more(count: usize, what: &str) -> String {
-    match count {
-        0 | 1 => String::new(),
-        n => format!(" (and {} more {what})", n - 1),
+/// How many dates a warning names before it only counts the rest.
+const DATES_NAMED: usize = 5;
+
+/// "2021-03-14", "2021-03-14 and 2022-03-13", or up to [`DATES_NAMED`]
+/// dates and a count of the rest: "2021-03-14, …, 2025-03-09 and 3 more".
+fn date_list(dates: &[NaiveDate]) -> String {
+    let named: Vec<String> = dates
+        .iter()
+        .take(DATES_NAMED)
+        .map(|d| d.to_string())
+        .collect();
+    let rest = dates.len() - named.len();
+    match (named.split_last(), rest) {
+        (None, _) => String::new(),
+        (Some((last, [])), 0) => last.clone(),
+        (Some((last, before)), 0) => format!("{} and {last}", before.join(", ")),
+        (Some(_), rest) => format!("{} and {rest} more", named.join(", ")),
     }
 }
 
@@ -179,4 +224,33 @@ fn span_text((start, end): (NaiveDateTime, NaiveDateTime)) -> String {
         end.format("%Y-%m-%d %H:%M").to_string()
     };
     format!("{}–{end}", start.format("%Y-%m-%d %H:%M"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dates(n: usize) -> Vec<NaiveDate> {
+        (0..n)
+            .map(|i| NaiveDate::from_ymd_opt(2021 + i as i32, 1, 1).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn a_handful_of_dates_is_named_then_counted() {
+        assert_eq!(date_list(&dates(1)), "2021-01-01");
+        assert_eq!(date_list(&dates(2)), "2021-01-01 and 2022-01-01");
+        assert_eq!(
+            date_list(&dates(5)),
+            "2021-01-01, 2022-01-01, 2023-01-01, 2024-01-01 and 2025-01-01"
+        );
+        assert_eq!(
+            date_list(&dates(6)),
+            "2021-01-01, 2022-01-01, 2023-01-01, 2024-01-01, 2025-01-01 and 1 more"
+        );
+        assert_eq!(
+            date_list(&dates(40)),
+            "2021-01-01, 2022-01-01, 2023-01-01, 2024-01-01, 2025-01-01 and 35 more"
+        );
+    }
 }

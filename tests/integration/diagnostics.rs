@@ -550,6 +550,82 @@ fn an_overlap_is_a_warning_and_the_build_goes_on() {
 }
 
 #[test]
+fn warnings_name_the_dates_they_are_about() {
+    // `lost-hour` (02:00-03:00 New York on each spring-forward Sunday) has
+    // no occurrence, so it overlaps nothing although `nightly` spans its
+    // declared hours; `patch` really overlaps `nightly` on seven dates.
+    let schedules = schedules_of("overlap-dates");
+    let (result, _, stderr) = run(&["check", "--schedules", &schedules]);
+    result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
+    assert_eq!(
+        problems(&stderr),
+        [
+            (
+                "warning".to_owned(),
+                format!("{schedules}/yearly.toml:29:10"),
+                "window `lost-hour` has no occurrence on 2021-03-14, 2022-03-13, 2023-03-12, \
+                 2024-03-10, 2025-03-09 and 3 more: its hours do not exist in America/New_York \
+                 those days (the clocks jump over them)"
+                    .to_owned()
+            ),
+            (
+                "warning".to_owned(),
+                format!("{schedules}/yearly.toml:41:10"),
+                "window `patch` overlaps window `nightly` in group `db`: \
+                 2021-03-14 04:00–06:00 starts before 2021-03-14 01:00–05:00 ends; \
+                 also on 2022-03-13, 2023-03-12, 2024-03-10, 2025-03-09, 2026-03-08 and 1 more"
+                    .to_owned()
+            ),
+        ]
+    );
+    insta::assert_snapshot!("check-overlap-dates", stderr);
+}
+
+#[test]
+fn fixed_offset_and_legacy_zones_get_a_warning_at_the_zone() {
+    let schedules = schedules_of("legacy-zones");
+    let (result, _, stderr) = run(&["check", "--schedules", &schedules]);
+    result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
+    assert_eq!(
+        problems(&stderr),
+        [
+            (
+                "warning".to_owned(),
+                format!("{schedules}/est.toml:5:12"),
+                "time zone `EST` is UTC−05:00 all year, with no daylight saving time".to_owned()
+            ),
+            (
+                "warning".to_owned(),
+                format!("{schedules}/etc.toml:5:12"),
+                "time zone `Etc/GMT+5` is UTC−05:00 all year: Etc/GMT names invert the sign, \
+                 and have no daylight saving time"
+                    .to_owned()
+            ),
+            (
+                "warning".to_owned(),
+                format!("{schedules}/us.toml:5:12"),
+                "time zone `US/Eastern` is a legacy name, kept in tzdata only for compatibility"
+                    .to_owned()
+            ),
+        ]
+    );
+    assert!(
+        stderr.contains("help: did you mean America/New_York? In summer, windows in EST are an hour off New York's clocks"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: did you mean America/New_York?\n"),
+        "{stderr}"
+    );
+    insta::assert_snapshot!("check-legacy-zones", stderr);
+    // A warning, not an error: the feeds are still built.
+    let out = tempfile::tempdir().unwrap();
+    let (result, stdout, stderr) = build_into(&schedules, out.path(), &[]);
+    result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
+    assert!(stdout.contains("db-est.ics"), "{stdout}");
+}
+
+#[test]
 fn bad_group_ids_write_nothing_anywhere() {
     let root = tempfile::tempdir().unwrap();
     let out = root.path().join("site").join("out");

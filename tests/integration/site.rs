@@ -486,3 +486,39 @@ fn a_bad_base_url_option_is_a_usage_error() {
         "{message}"
     );
 }
+
+#[test]
+fn a_feed_address_too_long_for_google_gets_a_warning() {
+    // The notice's longest feed address under BASE is short: no warning.
+    let out = tempfile::tempdir().unwrap();
+    let (result, _, stderr) = build_into(notice(), out.path(), &["--base-url", BASE]);
+    result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
+    assert!(!stderr.contains("characters"), "{stderr}");
+    // A base URL of 250 characters: every feed's webcal:// address is over
+    // 256, and each is named with its length.
+    let long = format!("https://example.github.io/{}/", "m".repeat(250 - 27));
+    assert_eq!(long.len(), 250);
+    let out = tempfile::tempdir().unwrap();
+    let (result, _, stderr) = build_into(notice(), out.path(), &["--base-url", &long]);
+    result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
+    let feeds: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.ends_with(".ics"))
+        .collect();
+    assert!(feeds.len() >= 2, "{feeds:?}");
+    for feed in &feeds {
+        // "webcal://" + the base without "https://" + the file name.
+        let length = 9 + (250 - 8) + feed.len();
+        assert!(
+            stderr.contains(&format!(
+                "warning: the address of feed {feed} is {length} characters (webcal://example.github.io/mmm"
+            )),
+            "{feed}: {stderr}"
+        );
+    }
+    assert_eq!(
+        stderr.matches("Google Calendar silently fails").count(),
+        feeds.len()
+    );
+}

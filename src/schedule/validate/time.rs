@@ -1,7 +1,9 @@
 //! Single time values: the zone, local dates and times of day, a window's
 //! hours, and instants with their UTC offset (`revised`).
 
-use super::{Validator, suggestion};
+mod zone_names;
+
+use super::{Diagnostic, Validator, suggestion};
 use crate::schedule::model::Hours;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -52,7 +54,17 @@ impl Validator {
     pub(super) fn timezone(&mut self, zone: &Spanned<String>) -> Option<Tz> {
         let name = zone.get_ref();
         match name.parse::<Tz>() {
-            Ok(tz) => Some(tz),
+            Ok(tz) => {
+                // Valid, but often not what was meant: a warning, at the
+                // value's place.
+                if let Some(advice) = zone_names::advice(tz.name()) {
+                    self.diagnostics.push(
+                        Diagnostic::warning(self.file, zone.span(), advice.message)
+                            .with_help(advice.help),
+                    );
+                }
+                Some(tz)
+            }
             Err(_) => {
                 let known: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).collect();
                 self.error_help(
