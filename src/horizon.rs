@@ -28,7 +28,7 @@ pub fn as_of(schedules: &Schedules) -> Option<DateTime<Utc>> {
         .flat_map(|calendar| {
             let windows = calendar.windows.iter().flat_map(|window| {
                 let changes: Vec<DateTime<Utc>> = match &window.timing {
-                    Timing::Monthly(rule) => rule.changes.iter().map(|c| c.revised).collect(),
+                    Timing::Recurring(rule) => rule.changes.iter().map(|c| c.revised).collect(),
                     Timing::Once { .. } => Vec::new(),
                 };
                 std::iter::once(window.revised).chain(changes)

@@ -187,7 +187,7 @@ pub(crate) fn vanished(expanded: &Expanded, places: &Places) -> Vec<Diagnostic> 
                 )
                 .with_help(match window.timing {
                     Timing::Once { .. } => "change the window's date or hours",
-                    Timing::Monthly(_) => {
+                    Timing::Recurring(_) => {
                         "move each such occurrence with [windows.<id>.changes.<date>], or skip it to say so"
                     }
                 }),

@@ -96,7 +96,7 @@ fn expand_window<'a>(calendar: &'a Calendar, window: &'a Window) -> WindowOccurr
             rule_span: None,
             occurrences: vec![occurrence(*date, *date, window.hours, window.status, None)],
         },
-        Timing::Monthly(rule) => {
+        Timing::Recurring(rule) => {
             let rule_dates = rule.rule_dates();
             let occurrences = rule_dates
                 .iter()

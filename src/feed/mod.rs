@@ -84,12 +84,11 @@ pub struct FeedEvent {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recurrence {
-    /// Every `interval` months, on the `nth` `weekday` (negative: from the
-    /// end of the month), the rule's own terms; the format writes them
+    /// Every `interval` months (weeks, for a weekly pattern) on the
+    /// `pattern`'s days, the rule's own terms; the format writes them
     /// (`FREQ=MONTHLY;BYDAY=2SU;UNTIL=…` in iCalendar).
     pub interval: u32,
-    pub nth: i8,
-    pub weekday: chrono::Weekday,
+    pub pattern: crate::schedule::model::Pattern,
     pub end: RuleEnd,
     /// Local starts the rule gives but the schedule skips.
     pub exdates: Vec<NaiveDateTime>,

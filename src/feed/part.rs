@@ -99,7 +99,7 @@ impl Part<'_> {
             let instants = occurrence.instants(self.range)?;
             Some(event_at(occurrence, instants))
         };
-        let Timing::Monthly(rule) = &self.window.timing else {
+        let Timing::Recurring(rule) = &self.window.timing else {
             return occurrences.iter().filter_map(event).collect();
         };
         // The series: DTSTART is the first date the rule gives, with the
@@ -210,8 +210,7 @@ impl Part<'_> {
         exdates.sort();
         master.recurrence = Some(Recurrence {
             interval: rule.interval,
-            nth: rule.nth,
-            weekday: rule.weekday,
+            pattern: rule.pattern.clone(),
             end,
             exdates,
         });

@@ -13,7 +13,7 @@ use super::model::{Calendar, Timing, Window};
 fn event_occurrences(window: &Window) -> usize {
     let occurrences = match &window.timing {
         Timing::Once { .. } => 1,
-        Timing::Monthly(rule) => rule.rule_dates().len().saturating_sub(rule.skips.len()),
+        Timing::Recurring(rule) => rule.rule_dates().len().saturating_sub(rule.skips.len()),
     };
     let ranges: usize = window
         .impacts
@@ -48,7 +48,7 @@ pub fn check_size(calendars: &[Calendar], places: &Places, limits: &Limits) -> O
                     if kind == "groups" {
                         "each group is a feed file; merge groups whose services are maintained together"
                     } else {
-                        "make repeating windows one recurring window (every = \"month\"), \
+                        "make repeating windows one recurring window (every = \"month\" or \"week\"), \
                          or drop windows that are over"
                     },
                     key.raise()

@@ -218,7 +218,7 @@ fn slot_bound(impact: &GroupImpact) -> usize {
 /// and of the calendar, the contact and the URL.
 fn common_bound(calendar: &Calendar, window: &Window) -> usize {
     let change = match &window.timing {
-        Timing::Monthly(rule) => rule
+        Timing::Recurring(rule) => rule
             .changes
             .iter()
             .map(|change| notes_bound(&change.notes))

@@ -228,6 +228,49 @@ const EXPECTED: &[(&str, &[Problem])] = &[
         ],
     ),
     (
+        "weekly-rules",
+        &[
+            ("error", "ops.toml:15:18", "`thurdsay`: unknown weekday"),
+            ("error", "ops.toml:26:27", "monday is listed twice"),
+            (
+                "error",
+                "ops.toml:37:6",
+                "a weekly window needs at least one weekday",
+            ),
+            (
+                "error",
+                "ops.toml:38:12",
+                "interval must be between 1 and 520 weeks",
+            ),
+            (
+                "error",
+                "ops.toml:49:6",
+                "`2nd sunday`: a weekly window falls on weekdays",
+            ),
+            (
+                "error",
+                "ops.toml:60:6",
+                "`31st`: not every month has a 31st",
+            ),
+            (
+                "error",
+                "ops.toml:71:6",
+                "a monthly window falls on one day of the month",
+            ),
+            (
+                "error",
+                "ops.toml:81:9",
+                "unsupported recurrence `fortnight`",
+            ),
+            ("error", "ops.toml:92:9", "a weekly window needs `on`"),
+            (
+                "error",
+                "ops.toml:111:9",
+                "2024-01-09 is not a date of this window's rule, so there is nothing to skip",
+            ),
+        ],
+    ),
+    (
         "control-chars",
         &[
             ("error", "ops.toml:5:8", "this text contains CR (U+000D)"),

@@ -1,4 +1,4 @@
-//! Property test: random monthly windows, biased towards the night hours in
+//! Property test: random monthly, weekly and day-of-month windows, biased towards the night hours in
 //! which clocks change, in zones with unusual transitions (30-minute DST,
 //! changes at midnight, negative DST, +12:45), built into a feed: what the
 //! rrule crate expands from the feed (`support::expand_feed`) is exactly what
@@ -29,11 +29,17 @@ fn hhmm(minutes: u32) -> String {
     format!("{:02}:{:02}", minutes / 60 % 24, minutes % 60)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// `every`, `on` (a TOML value), `from` and `interval` of a rule.
+struct Rule {
+    every: &'static str,
+    on: String,
+    from: String,
+    interval: u32,
+}
+
 fn schedule(
     zone: &str,
-    on: &str,
-    year: i32,
+    rule: &Rule,
     count: u32,
     start: u32,
     quarters: u32,
@@ -60,9 +66,10 @@ name = "Operations"
 services = ["a", "b"]
 
 [windows.w]
-every = "month"
-on = "{on}"
-from = {year}-01-01
+every = "{}"
+on = {}
+from = {}
+interval = {}
 count = {count}
 start = {}
 end = {}
@@ -73,6 +80,10 @@ revised = 2000-01-01T00:00:00Z
 [windows.w.impact.ops]
 stops = [{services}]
 "#,
+        rule.every,
+        rule.on,
+        rule.from,
+        rule.interval,
         hhmm(start),
         hhmm(end),
         end >= 24 * 60,
@@ -95,7 +106,7 @@ fn from_list(folder: &Path) -> Instances {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::with_cases(160))]
 
     #[test]
     fn clients_see_what_list_prints(
@@ -112,25 +123,67 @@ proptest! {
         let sub_range = sub_range.filter(|&(offset, length)| {
             offset + length <= quarters && (offset, length) != (0, quarters)
         });
+        let rule = Rule {
+            every: "month",
+            on: format!("\"{nth} {weekday}\""),
+            from: format!("{year}-01-01"),
+            interval: 1,
+        };
         let text = schedule(
             zone,
-            &format!("{nth} {weekday}"),
-            year,
+            &rule,
             count,
             hour * 60 + quarter * 15,
             quarters,
             sub_range,
         );
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("property.toml"), &text).unwrap();
-        let folder = dir.path().to_str().unwrap();
-        let (checked, _, stderr) = run(&["check", "--schedules", folder]);
-        prop_assert!(checked.is_ok(), "{}\n{}", text, stderr);
-        let out = build(dir.path());
-        let from_feed: Instances = expand_feed(&parse_feed(&out.path().join("ops.ics")))
-            .into_iter()
-            .map(|instance| (instance.start, instance.end))
-            .collect();
-        prop_assert_eq!(from_feed, from_list(dir.path()), "{}", text);
+        prop_assert_feed_matches_list(&text)?;
     }
+
+    /// Weekly rules (several weekdays, intervals over one week: the feed's
+    /// WKST=MO must count weeks as the model does) and days of the month,
+    /// from any day of the year.
+    #[test]
+    fn weekly_and_month_day_rules_agree_with_list(
+        zone in prop::sample::select(ZONES.to_vec()),
+        days in prop::sample::subsequence(
+            vec!["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
+            1..=3,
+        ),
+        month_day in prop::option::of(prop::sample::select(vec!["1st", "15th", "28th", "last day"])),
+        interval in 1u32..4,
+        hour in prop::sample::select(vec![0u32, 1, 1, 2, 2, 3, 23]),
+        quarter in 0u32..4,
+        quarters in 1u32..16,
+        year in 2000i32..2030,
+        day_of_year in 0u64..365,
+        count in 1u32..30,
+    ) {
+        let from = chrono::NaiveDate::from_ymd_opt(year, 1, 1).unwrap()
+            + chrono::Days::new(day_of_year);
+        let (every, on) = match month_day {
+            Some(day) => ("month", format!("\"{day}\"")),
+            None => ("week", format!("{days:?}")),
+        };
+        let rule = Rule { every, on, from: from.to_string(), interval };
+        let text = schedule(zone, &rule, count, hour * 60 + quarter * 15, quarters, None);
+        prop_assert_feed_matches_list(&text)?;
+    }
+}
+
+/// Builds the schedule and compares what the rrule crate expands from its
+/// feed with what `list --json` prints.
+fn prop_assert_feed_matches_list(text: &str) -> Result<(), TestCaseError> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("property.toml"), text).unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let (checked, _, stderr) = run(&["check", "--schedules", folder]);
+    prop_assert!(checked.is_ok(), "{}\n{}", text, stderr);
+    let out = build(dir.path());
+    let from_feed: Instances = expand_feed(&parse_feed(&out.path().join("ops.ics")))
+        .into_iter()
+        .map(|instance| (instance.start, instance.end))
+        .collect();
+    prop_assert_eq!(from_feed, from_list(dir.path()), "{}", text);
+    Ok(())
 }

@@ -48,7 +48,32 @@ fn the_readme_example_is_a_valid_schedule_with_what_it_claims() {
     }
     assert!(!starts.contains(&"2020-08-08T17:00:00+00:00".to_owned()));
     assert!(!starts.contains(&"2020-10-10T17:00:00+00:00".to_owned()));
-    assert_eq!(instances.len(), 8, "{starts:?}");
+    // The weekly window: Tuesdays and Thursdays of every other week, 22:00
+    // JST; and the month-end one: the last day of three months, 23:00 JST.
+    for expected in [
+        "2020-06-02T13:00:00+00:00",
+        "2020-06-04T13:00:00+00:00",
+        "2020-06-16T13:00:00+00:00",
+        "2020-06-18T13:00:00+00:00",
+        "2020-06-30T14:00:00+00:00",
+        "2020-07-31T14:00:00+00:00",
+        "2020-08-31T14:00:00+00:00",
+    ] {
+        assert!(
+            starts.contains(&expected.to_owned()),
+            "{expected} missing from {starts:?}"
+        );
+    }
+    assert_eq!(instances.len(), 15, "{starts:?}");
+    let rules: Vec<&str> = api.iter().filter_map(|e| e.rrule.as_deref()).collect();
+    assert!(
+        rules.contains(&"FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;WKST=MO;COUNT=4"),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&"FREQ=MONTHLY;BYMONTHDAY=-1;COUNT=3"),
+        "{rules:?}"
+    );
 
     // The storefront group reuses the one-off's impact list.
     let storefront = parse_feed(&out.path().join("storefront.ics"));

@@ -4,6 +4,7 @@
 
 use crate::expand::{WireTime, wire_instant, wire_span};
 use crate::feed::{FeedEvent, Recurrence, RuleEnd};
+use crate::schedule::model::Pattern;
 use crate::schedule::model::Status;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use icalendar::{Component, Event, Property};
@@ -104,15 +105,37 @@ fn utc_stamp(at: DateTime<Utc>) -> String {
     stamp
 }
 
-/// The RRULE value of a series, e.g. `FREQ=MONTHLY;BYDAY=2SU;UNTIL=…Z`.
+/// The RRULE value of a series, e.g. `FREQ=MONTHLY;BYDAY=2SU;UNTIL=…Z` or
+/// `FREQ=WEEKLY;INTERVAL=2;BYDAY=TU,TH;WKST=MO;COUNT=8`.
 fn rrule(recurrence: &Recurrence) -> String {
     use std::fmt::Write as _;
-    let mut rule = String::from("FREQ=MONTHLY");
+    let weekly = recurrence.pattern.is_weekly();
+    let mut rule = String::from(if weekly {
+        "FREQ=WEEKLY"
+    } else {
+        "FREQ=MONTHLY"
+    });
     if recurrence.interval > 1 {
         let _ = write!(rule, ";INTERVAL={}", recurrence.interval);
     }
-    let day = super::weekday_code(recurrence.weekday);
-    let _ = write!(rule, ";BYDAY={}{day}", recurrence.nth);
+    match &recurrence.pattern {
+        Pattern::NthWeekday { nth, weekday } => {
+            let _ = write!(rule, ";BYDAY={nth}{}", super::weekday_code(*weekday));
+        }
+        Pattern::MonthDay(day) => {
+            let _ = write!(rule, ";BYMONTHDAY={day}");
+        }
+        Pattern::Weekly(days) => {
+            let codes: Vec<&str> = days.iter().map(|day| super::weekday_code(*day)).collect();
+            let _ = write!(rule, ";BYDAY={}", codes.join(","));
+            // Which weeks INTERVAL skips depends on where a week starts once
+            // a week holds several days (RFC 5545 §3.3.10): say it, rather
+            // than rely on the default, which is also Monday.
+            if recurrence.interval > 1 && days.len() > 1 {
+                rule.push_str(";WKST=MO");
+            }
+        }
+    }
     match recurrence.end {
         RuleEnd::Until(until) => {
             let _ = write!(rule, ";UNTIL={}", utc_stamp(until));

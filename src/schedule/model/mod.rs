@@ -5,7 +5,7 @@
 //!
 //! The rules every stage must agree on live here too, so that no stage has
 //! to ask a later one: the defaults validation fills in, the arithmetic of a
-//! window's hours, the dates a monthly rule gives (`recurrence`), and what
+//! window's hours, the dates a recurring rule gives (`recurrence`), and what
 //! text and base URL a schedule may hold (`policy`).
 
 mod policy;
@@ -187,15 +187,14 @@ impl Window {
 #[derive(Debug, Clone)]
 pub enum Timing {
     Once { date: NaiveDate },
-    Monthly(MonthlyRule),
+    Recurring(RecurringRule),
 }
 
-/// "Every `interval` months on the `nth` `weekday`", from `first` to `end`.
+/// "Every `interval` months (or weeks) on the `pattern`'s days", from
+/// `first` to `end`.
 #[derive(Debug, Clone)]
-pub struct MonthlyRule {
-    /// 1..=5, or -1 for the last such weekday of the month.
-    pub nth: i8,
-    pub weekday: Weekday,
+pub struct RecurringRule {
+    pub pattern: Pattern,
     pub interval: u32,
     pub first: NaiveDate,
     pub end: RecurrenceEnd,
@@ -203,6 +202,25 @@ pub struct MonthlyRule {
     pub skips: Vec<NaiveDate>,
     /// Occurrences that differ from the rule, keyed by the date the rule gives.
     pub changes: Vec<OccurrenceChange>,
+}
+
+/// Which days of each month (or week) a recurring window falls on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pattern {
+    /// The `nth` (1..=5, or -1 for the last) `weekday` of the month.
+    NthWeekday { nth: i8, weekday: Weekday },
+    /// A day of the month: 1..=28 (every month has one), or -1 for the last.
+    MonthDay(i8),
+    /// These weekdays of the week, Monday first, each once; weeks start on
+    /// Monday (the feeds' `WKST=MO`).
+    Weekly(Vec<Weekday>),
+}
+
+impl Pattern {
+    /// Whether the rule's `interval` counts weeks rather than months.
+    pub fn is_weekly(&self) -> bool {
+        matches!(self, Pattern::Weekly(_))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -75,8 +75,10 @@ pub struct WindowSource {
     pub date: Option<Spanned<toml::value::Datetime>>,
     #[serde(default)]
     pub every: Option<Spanned<String>>,
+    /// `"2nd sunday"`, `"15th"`, `"last day"`; for a weekly window a
+    /// weekday or a list of them.
     #[serde(default)]
-    pub on: Option<Spanned<String>>,
+    pub on: Option<Spanned<OnSource>>,
     #[serde(default)]
     pub from: Option<Spanned<toml::value::Datetime>>,
     #[serde(default)]
@@ -186,6 +188,39 @@ impl<'de> Deserialize<'de> for ServiceEntry {
             }
         }
         deserializer.deserialize_any(EntryVisitor)
+    }
+}
+
+/// `on`: one phrase (`"2nd sunday"`, `"tuesday"`), or a list of weekdays
+/// (`["tuesday", "thursday"]`) for a weekly window.
+#[derive(Debug)]
+pub enum OnSource {
+    One(String),
+    Many(Vec<Spanned<String>>),
+}
+
+// By hand for the same reason as `ServiceEntry`: an untagged enum would hide
+// which list entry has the wrong type.
+impl<'de> Deserialize<'de> for OnSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OnVisitor;
+        impl<'de> Visitor<'de> for OnVisitor {
+            type Value = OnSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(r#"a string like "2nd sunday", or a list like ["tuesday", "thursday"]"#)
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<OnSource, E> {
+                Ok(OnSource::One(text.to_owned()))
+            }
+            fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> Result<OnSource, S::Error> {
+                let mut days = Vec::new();
+                while let Some(day) = seq.next_element::<Spanned<String>>()? {
+                    days.push(day);
+                }
+                Ok(OnSource::Many(days))
+            }
+        }
+        deserializer.deserialize_any(OnVisitor)
     }
 }
 

@@ -7,7 +7,7 @@
 //! checked here, at the window, its date or its change.
 
 use super::Validator;
-use crate::schedule::model::{MonthlyRule, RecurrenceEnd, Timing, Window};
+use crate::schedule::model::{RecurrenceEnd, RecurringRule, Timing, Window};
 use crate::schedule::source::WindowSource;
 use chrono::NaiveDate;
 use toml::Spanned;
@@ -30,7 +30,7 @@ impl Validator {
             };
             let (first, last) = match &window.timing {
                 Timing::Once { date } => (*date, end_date(*date, window.hours.ends_next_day)),
-                Timing::Monthly(rule) => {
+                Timing::Recurring(rule) => {
                     self.check_changes(rule, source);
                     let Some(span) = series_span(rule, window.hours.ends_next_day) else {
                         continue;
@@ -48,7 +48,7 @@ impl Validator {
         }
     }
 
-    fn check_changes(&mut self, rule: &MonthlyRule, source: &WindowSource) {
+    fn check_changes(&mut self, rule: &RecurringRule, source: &WindowSource) {
         for change in &rule.changes {
             let last = end_date(change.date, change.hours.ends_next_day);
             if change.date >= FIRST && last <= LAST {
@@ -88,7 +88,7 @@ fn end_date(date: NaiveDate, ends_next_day: bool) -> NaiveDate {
 /// The first and the last local date a series touches: its rule's dates
 /// (skipped ones too: harmless) and its `until`, which RRULE writes; past
 /// [`LAST`] if its COUNT runs beyond year 9999.
-fn series_span(rule: &MonthlyRule, ends_next_day: bool) -> Option<(NaiveDate, NaiveDate)> {
+fn series_span(rule: &RecurringRule, ends_next_day: bool) -> Option<(NaiveDate, NaiveDate)> {
     let dates = rule.rule_dates();
     let first = *dates.first()?;
     let mut last = end_date(*dates.last()?, ends_next_day);

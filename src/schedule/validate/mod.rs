@@ -12,6 +12,7 @@
 mod calendar;
 mod dates;
 mod impact;
+mod pattern;
 mod revisions;
 mod text;
 mod time;

@@ -1,11 +1,12 @@
-//! When a window happens: a one-off `date`, or a monthly rule (`every`,
-//! `on`, `from`, `until` or `count`, `interval`, `skip`) and the occurrences
-//! that differ from it (`changes`).
+//! When a window happens: a one-off `date`, or a monthly or weekly rule
+//! (`every`, `on` (read by `pattern`), `from`, `until` or `count`,
+//! `interval`, `skip`) and the occurrences that differ from it (`changes`).
 
+use super::pattern::Every;
 use super::{Validator, status};
 use crate::schedule::model::*;
 use crate::schedule::source::WindowSource;
-use chrono::{DateTime, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::sync::Arc;
@@ -53,24 +54,30 @@ impl Validator {
             return fine.then_some(Timing::Once { date });
         }
         let Some(every) = &source.every else {
-            self.error_help(key.span(), format!("window `{}` has neither `date` nor `every`", key.get_ref()), "give a one-off window a `date`, or a recurring one `every = \"month\"` with `on`, `from` and `until` or `count`");
+            self.error_help(key.span(), format!("window `{}` has neither `date` nor `every`", key.get_ref()), "give a one-off window a `date`, or a recurring one `every = \"month\"` (or \"week\") with `on`, `from` and `until` or `count`");
             return None;
         };
-        if every.get_ref() != "month" {
-            self.error_help(
-                every.span(),
-                format!("unsupported recurrence `{}`", every.get_ref()),
-                "use every = \"month\"",
-            );
-        }
-        let rule = source.on.as_ref().and_then(|on| self.monthly_on(on));
-        if source.on.is_none() {
-            self.error_help(
-                every.span(),
-                "a monthly window needs `on`",
-                "e.g. on = \"2nd sunday\" or on = \"last sunday\"",
-            );
-        }
+        let every_kind = self.every(every);
+        let pattern = match (&source.on, every_kind) {
+            (Some(on), Some(kind)) => self.pattern(kind, on),
+            (None, Some(Every::Week)) => {
+                self.error_help(
+                    every.span(),
+                    "a weekly window needs `on`",
+                    "e.g. on = \"tuesday\" or on = [\"tuesday\", \"thursday\"]",
+                );
+                None
+            }
+            (None, _) => {
+                self.error_help(
+                    every.span(),
+                    "a monthly window needs `on`",
+                    "e.g. on = \"2nd sunday\", \"last sunday\", \"15th\" or \"last day\"",
+                );
+                None
+            }
+            (Some(_), None) => None,
+        };
         let first = match &source.from {
             Some(from) => self.local_date(from),
             None => {
@@ -104,15 +111,25 @@ impl Validator {
                 None
             }
         };
+        let kind = every_kind.unwrap_or(Every::Month);
         let interval = match &source.interval {
             None => 1,
-            Some(interval) if (1..=120).contains(interval.get_ref()) => *interval.get_ref(),
+            Some(interval) if (1..=kind.max_interval()).contains(interval.get_ref()) => {
+                *interval.get_ref()
+            }
             Some(interval) => {
-                self.error(interval.span(), "interval must be between 1 and 120 months");
+                self.error(
+                    interval.span(),
+                    format!(
+                        "interval must be between 1 and {} {}",
+                        kind.max_interval(),
+                        kind.unit()
+                    ),
+                );
                 1
             }
         };
-        let (Some((nth, weekday)), Some(first), Some(end)) = (rule, first, end) else {
+        let (Some(pattern), Some(first), Some(end)) = (pattern, first, end) else {
             return None;
         };
         if let RecurrenceEnd::Until(until) = end
@@ -122,9 +139,8 @@ impl Validator {
             self.error(until_span, "`until` is before `from`");
             return None;
         }
-        let mut rule = MonthlyRule {
-            nth,
-            weekday,
+        let mut rule = RecurringRule {
+            pattern,
             interval,
             first,
             end,
@@ -171,14 +187,14 @@ impl Validator {
             }
         }
         rule.skips.sort();
-        Some(Timing::Monthly(rule))
+        Some(Timing::Recurring(rule))
     }
 
     #[allow(clippy::too_many_arguments)]
     pub(super) fn changes(
         &mut self,
         source: &WindowSource,
-        rule: &MonthlyRule,
+        rule: &RecurringRule,
         hours: Hours,
         status: Status,
         revised: DateTime<Utc>,
@@ -264,44 +280,6 @@ impl Validator {
         }
         changes.sort_by_key(|change| change.rule_date);
         changes
-    }
-
-    pub(super) fn monthly_on(&mut self, on: &Spanned<String>) -> Option<(i8, Weekday)> {
-        let text = on.get_ref().trim().to_ascii_lowercase();
-        let mut words = text.split_whitespace();
-        let (Some(nth), Some(day), None) = (words.next(), words.next(), words.next()) else {
-            self.error_help(
-                on.span(),
-                format!("cannot read `{}`", on.get_ref()),
-                "write the nth weekday: \"1st sunday\" … \"5th sunday\", or \"last sunday\"",
-            );
-            return None;
-        };
-        let nth = match nth {
-            "1st" | "first" => Some(1),
-            "2nd" | "second" => Some(2),
-            "3rd" | "third" => Some(3),
-            "4th" | "fourth" => Some(4),
-            "5th" | "fifth" => Some(5),
-            "last" => Some(-1),
-            _ => None,
-        };
-        let weekday = day.trim_end_matches('s').parse::<Weekday>().ok();
-        match (nth, weekday) {
-            (Some(nth), Some(weekday)) => Some((nth, weekday)),
-            (None, _) => {
-                self.error_help(on.span(), format!("`{}`: the week must be 1st to 5th or last", on.get_ref()), "e.g. \"2nd sunday\" or \"last sunday\"; a month has at most five of any weekday");
-                None
-            }
-            (_, None) => {
-                self.error_help(
-                    on.span(),
-                    format!("`{}`: unknown weekday", on.get_ref()),
-                    "use an English weekday: monday … sunday",
-                );
-                None
-            }
-        }
     }
 }
 

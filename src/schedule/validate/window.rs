@@ -51,10 +51,10 @@ impl Validator {
             };
             self.check_sub_ranges(key, &impacts, hours);
             let timing = match timing {
-                Timing::Monthly(mut rule) => {
+                Timing::Recurring(mut rule) => {
                     rule.changes =
                         self.changes(source, &rule, hours, status, revised, revision, &impacts);
-                    Timing::Monthly(rule)
+                    Timing::Recurring(rule)
                 }
                 once => once,
             };
