@@ -131,6 +131,18 @@ pub struct ImpactSource {
     pub runs: Vec<Spanned<ServiceEntry>>,
     #[serde(default)]
     pub notes: Vec<Spanned<String>>,
+    /// What the group's services not named above do (`rest = "runs"`).
+    #[serde(default)]
+    pub rest: Option<Spanned<RestSource>>,
+}
+
+/// `rest`: the group's services an impact does not name, as if listed under
+/// `runs` or `stops` (`partly` needs a note of what is unavailable, per service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RestSource {
+    Runs,
+    Stops,
 }
 
 /// A service under `stops` or `runs`: either its bare name, or a table with a
