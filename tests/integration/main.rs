@@ -29,4 +29,5 @@ mod schema;
 mod site;
 mod text_bound;
 mod timezones;
+mod unlisted;
 mod vtimezone;
