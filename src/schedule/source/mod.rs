@@ -54,6 +54,9 @@ pub struct CalendarSource {
     /// How many months of past windows the feeds keep (24 by default).
     #[serde(default)]
     pub keep_past_months: Option<Spanned<u32>>,
+    /// Alarms before every window's start (`["1d", "2h"]`), VALARM.
+    #[serde(default)]
+    pub remind: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// One `[groups.<id>]` table.
@@ -109,6 +112,9 @@ pub struct WindowSource {
     /// Per-occurrence changes of a recurring window, keyed by the date the rule gives.
     #[serde(default)]
     pub changes: IndexMap<Spanned<String>, Spanned<ChangeSource>>,
+    /// Replaces the calendar's `remind` for this window; `[]` turns it off.
+    #[serde(default)]
+    pub remind: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
