@@ -24,6 +24,7 @@ mod nothing_lost;
 mod notice;
 mod publish;
 mod readme;
+mod reminders;
 mod roundtrip;
 mod schema;
 mod site;
