@@ -80,6 +80,8 @@ pub struct FeedEvent {
     /// First start and last end over all occurrences (for VTIMEZONE spans).
     pub first_instant: DateTime<Utc>,
     pub last_instant: DateTime<Utc>,
+    /// VALARMs: minutes before the start, in the schedule's order.
+    pub reminders: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use super::{FeedEvent, Recurrence, RuleEnd};
 use crate::expand::{self, Occurrence, WindowOccurrences, to_utc};
 use crate::schedule::model::minutes_into;
-use crate::schedule::model::{Calendar, RecurrenceEnd, SubRange, Timing, Window};
+use crate::schedule::model::{Calendar, RecurrenceEnd, Status, SubRange, Timing, Window};
 use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
 
 /// One event series: a window's slot in one group (or in `all`).
@@ -65,6 +65,7 @@ impl Part<'_> {
     pub(super) fn events(&self, opaque: bool, compose: &Compose) -> Vec<FeedEvent> {
         let tz = self.calendar.timezone;
         let occurrences = &self.expanded.occurrences;
+        let reminders = self.window.remind.as_ref().unwrap_or(&self.calendar.remind);
         // The event of one occurrence, with the given instants.
         let event_at = |occurrence: &Occurrence, instants: (DateTime<Utc>, DateTime<Utc>)| {
             let times = occurrence.slot_times(self.range);
@@ -91,6 +92,12 @@ impl Part<'_> {
                 url: self.calendar.url.clone(),
                 first_instant: instants.0,
                 last_instant: instants.1,
+                // No alarm for a window that will not happen.
+                reminders: if occurrence.status == Status::Cancelled {
+                    Vec::new()
+                } else {
+                    reminders.to_vec()
+                },
             }
         };
         // `None` where the occurrence takes no time (its hours do not exist

@@ -319,6 +319,28 @@ const EXPECTED: &[(&str, &[Problem])] = &[
         ],
     ),
     (
+        "bad-reminders",
+        &[
+            ("error", "ops.toml:6:11", "`1w`: not a reminder"),
+            (
+                "error",
+                "ops.toml:18:11",
+                "`29d`: a reminder can be at most 28 days before the start",
+            ),
+            (
+                "error",
+                "ops.toml:18:18",
+                "`0h`: a reminder must be before the start",
+            ),
+            (
+                "error",
+                "ops.toml:18:30",
+                "`120m`: the same time as another reminder",
+            ),
+            ("error", "ops.toml:27:10", "at most 5 reminders per window"),
+        ],
+    ),
+    (
         "not-utf8",
         &[("error", "rakuten.toml:4:9", "this file is not UTF-8 text")],
     ),

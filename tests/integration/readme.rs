@@ -85,3 +85,14 @@ fn the_readme_example_is_a_valid_schedule_with_what_it_claims() {
     );
     assert_eq!(series.status, "TENTATIVE");
 }
+
+#[test]
+fn the_readme_example_accounts_for_every_service() {
+    // Its impacts name every service or say what the rest do, so `check`
+    // has nothing to warn about.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("example.toml"), readme_example()).unwrap();
+    let (result, _, stderr) = run(&["check", "--schedules", dir.path().to_str().unwrap()]);
+    result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
+    assert_eq!(stderr, "");
+}

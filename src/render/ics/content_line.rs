@@ -22,6 +22,11 @@ pub(super) fn write_component(component: &impl Component, line: &mut String, str
         write_property(property, line);
         fold_line_into(line, stream);
     }
+    // Nested components (an event's VALARMs) follow its properties, as the
+    // crate writes them; they carry no UID or DTSTAMP (RFC 5545 §3.6.6).
+    for nested in component.components() {
+        write_component(nested, line, stream);
+    }
     line.clear();
     let _ = write!(line, "END:{}", component.component_kind());
     fold_line_into(line, stream);

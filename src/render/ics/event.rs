@@ -7,7 +7,7 @@ use crate::feed::{FeedEvent, Recurrence, RuleEnd};
 use crate::schedule::model::Pattern;
 use crate::schedule::model::Status;
 use chrono::{DateTime, NaiveDateTime, Utc};
-use icalendar::{Component, Event, Property};
+use icalendar::{Alarm, Component, Event, EventLike, Property};
 
 /// The VEVENT of one planned event. UID and DTSTAMP are always set, so the
 /// crate's fallbacks for them (a random UID, the clock) never apply.
@@ -87,7 +87,33 @@ pub(super) fn build(feed_event: &FeedEvent) -> Event {
     if let Some(recurrence_id) = feed_event.recurrence_id {
         event.append_property(local("RECURRENCE-ID", recurrence_id));
     }
+    for &minutes in &feed_event.reminders {
+        // A display alarm relative to the start (RFC 5545 §3.6.6: ACTION,
+        // TRIGGER and, for DISPLAY, DESCRIPTION are required); the summary
+        // is what the alarm shows.
+        // The crate's TRIGGER is replaced by the exact text `trigger` writes.
+        let alarm = Alarm::display(
+            &feed_event.summary,
+            -chrono::Duration::minutes(minutes.into()),
+        )
+        .append_property(Property::new("TRIGGER", trigger(minutes)))
+        .done();
+        event.alarm(alarm);
+    }
     event.done()
+}
+
+/// `-P1D`, `-PT2H`, `-PT1H30M`: a duration before the start, in the
+/// largest units that are exact (days only when whole).
+fn trigger(minutes: u32) -> String {
+    if minutes.is_multiple_of(24 * 60) {
+        return format!("-P{}D", minutes / (24 * 60));
+    }
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("-PT{m}M"),
+        (h, 0) => format!("-PT{h}H"),
+        (h, m) => format!("-PT{h}H{m}M"),
+    }
 }
 
 // Written digit by digit: chrono's `format` parses its pattern on every
@@ -167,6 +193,17 @@ fn push_stamp(out: &mut String, at: NaiveDateTime) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn triggers_use_the_largest_exact_units() {
+        assert_eq!(trigger(30), "-PT30M");
+        assert_eq!(trigger(120), "-PT2H");
+        assert_eq!(trigger(90), "-PT1H30M");
+        assert_eq!(trigger(24 * 60), "-P1D");
+        assert_eq!(trigger(28 * 24 * 60), "-P28D");
+        // 25 hours is not "1 day 1 hour" in days: no mixing of D and H.
+        assert_eq!(trigger(25 * 60), "-PT25H");
+    }
 
     #[test]
     fn stamps_are_what_strftime_writes() {

@@ -52,6 +52,8 @@ pub struct Calendar {
     /// Past windows older than this many months before the schedules'
     /// newest revision are left out of the feeds (see `horizon`).
     pub keep_past_months: u32,
+    /// Alarms before each window's start, in minutes (`remind`).
+    pub remind: Vec<u32>,
     /// In the order the file declares them.
     pub groups: Vec<Group>,
     /// In the order the file declares them.
@@ -173,6 +175,9 @@ pub struct Window {
     /// not copied, with the windows that reuse it (`same_impact_as`): a
     /// large schedule reuses a list of hundreds of groups in many windows.
     pub impacts: Vec<Arc<GroupImpact>>,
+    /// The window's own `remind` (minutes before its start), replacing the
+    /// calendar's; `None` takes the calendar's.
+    pub remind: Option<Vec<u32>>,
 }
 
 impl Window {

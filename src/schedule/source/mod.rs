@@ -54,6 +54,9 @@ pub struct CalendarSource {
     /// How many months of past windows the feeds keep (24 by default).
     #[serde(default)]
     pub keep_past_months: Option<Spanned<u32>>,
+    /// Alarms before every window's start (`["1d", "2h"]`), VALARM.
+    #[serde(default)]
+    pub remind: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// One `[groups.<id>]` table.
@@ -109,6 +112,9 @@ pub struct WindowSource {
     /// Per-occurrence changes of a recurring window, keyed by the date the rule gives.
     #[serde(default)]
     pub changes: IndexMap<Spanned<String>, Spanned<ChangeSource>>,
+    /// Replaces the calendar's `remind` for this window; `[]` turns it off.
+    #[serde(default)]
+    pub remind: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -131,6 +137,18 @@ pub struct ImpactSource {
     pub runs: Vec<Spanned<ServiceEntry>>,
     #[serde(default)]
     pub notes: Vec<Spanned<String>>,
+    /// What the group's services not named above do (`rest = "runs"`).
+    #[serde(default)]
+    pub rest: Option<Spanned<RestSource>>,
+}
+
+/// `rest`: the group's services an impact does not name, as if listed under
+/// `runs` or `stops` (`partly` needs a note of what is unavailable, per service).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RestSource {
+    Runs,
+    Stops,
 }
 
 /// A service under `stops` or `runs`: either its bare name, or a table with a

@@ -45,6 +45,7 @@ impl Validator {
         let url = calendar.url.as_ref().map(|url| self.url(url));
         let contact = calendar.contact.as_ref().map(|c| self.text(c, true));
         let notes = self.texts(&calendar.notes, true);
+        let remind = self.remind(calendar.remind.as_ref()).unwrap_or_default();
         let language = match calendar.language.as_ref() {
             None => Language::Japanese,
             Some(language) => match language.get_ref().as_str() {
@@ -123,6 +124,7 @@ impl Validator {
             refresh_hours,
             revision,
             revised,
+            remind,
             base_url,
             keep_past_months,
             groups,

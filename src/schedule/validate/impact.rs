@@ -1,9 +1,10 @@
 //! `[windows.<id>.impact.<group>]`: which of a group's services stop, partly
 //! stop or keep running, with notes and services' own hours.
 
+use super::Diagnostic;
 use super::{Validator, suggestion};
 use crate::schedule::model::*;
-use crate::schedule::source::ImpactSource;
+use crate::schedule::source::{ImpactSource, RestSource};
 use indexmap::IndexMap;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -37,6 +38,7 @@ impl Validator {
                 );
                 continue;
             };
+            let errors_before = self.error_count();
             let mut services = Vec::new();
             let mut seen: Vec<String> = Vec::new();
             let mut add = |this: &mut Self,
@@ -142,6 +144,10 @@ impl Validator {
                     e.end.as_ref(),
                 );
             }
+            // A misspelt service is already an error; the warning would only
+            // repeat it as "the real one is left out".
+            let clean = self.error_count() == errors_before;
+            self.rest(key, source, group, &mut services, clean);
             let notes = self.texts(&source.notes, true);
             if services.is_empty() && notes.is_empty() {
                 self.error_help(
@@ -159,5 +165,79 @@ impl Validator {
         // The calendar's group order, whatever order the window names them in.
         impacts.sort_by_key(|impact| index.get(impact.group.as_str()).copied());
         impacts
+    }
+}
+
+/// How many unaccounted services a warning names before it gives a count.
+const NAMED_IN_WARNING: usize = 5;
+
+impl Validator {
+    /// The group's services the impact does not name: added as `rest` says,
+    /// in the group's order after the named ones, exactly as if listed; or,
+    /// without `rest`, a warning at the impact's place naming them, because a
+    /// notice normally accounts for every service and silence reads as "no
+    /// change" to one subscriber and "forgotten" to another.
+    fn rest(
+        &mut self,
+        key: &Spanned<String>,
+        source: &ImpactSource,
+        group: &Group,
+        services: &mut Vec<ServiceImpact>,
+        clean: bool,
+    ) {
+        let unnamed: Vec<&String> = group
+            .services
+            .iter()
+            .filter(|s| !services.iter().any(|named| &named.service == *s))
+            .collect();
+        match source.rest.as_ref().map(|rest| *rest.get_ref()) {
+            Some(rest) => {
+                let kind = match rest {
+                    RestSource::Runs => ImpactKind::Runs,
+                    RestSource::Stops => ImpactKind::Stops,
+                };
+                services.extend(unnamed.into_iter().map(|service| ServiceImpact {
+                    service: service.clone(),
+                    kind: kind.clone(),
+                    note: None,
+                    hours: None,
+                }));
+                // Where listing them last under `stops` or `runs` would put
+                // them: services are in stops, partly, runs order already.
+                services.sort_by_key(|service| match service.kind {
+                    ImpactKind::Stops => 0,
+                    ImpactKind::Partial { .. } => 1,
+                    ImpactKind::Runs => 2,
+                });
+            }
+            None if clean && !unnamed.is_empty() => {
+                let mut names: Vec<String> = unnamed
+                    .iter()
+                    .take(NAMED_IN_WARNING)
+                    .map(|s| format!("`{s}`"))
+                    .collect();
+                if unnamed.len() > NAMED_IN_WARNING {
+                    names.push(format!("and {} more", unnamed.len() - NAMED_IN_WARNING));
+                }
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        self.file,
+                        key.span(),
+                        format!(
+                            "the impact on `{}` leaves out {} of its {} services: {}",
+                            group.id,
+                            unnamed.len(),
+                            group.services.len(),
+                            names.join(", ")
+                        ),
+                    )
+                    .with_help(
+                        "list each under stops, partly or runs, or say what the rest do: \
+                         rest = \"runs\" or rest = \"stops\"",
+                    ),
+                );
+            }
+            None => {}
+        }
     }
 }

@@ -13,6 +13,7 @@ mod calendar;
 mod dates;
 mod impact;
 mod pattern;
+mod remind;
 mod revisions;
 mod text;
 mod time;

@@ -32,6 +32,7 @@ impl Validator {
                 .as_ref()
                 .map(|t| self.required_line(t, "window title"));
             let notes = self.texts(&source.notes, true);
+            let remind = self.remind(source.remind.as_ref());
             let revised = self.instant(&source.revised);
             let revision = source.revision.as_ref().map_or(0, |r| *r.get_ref());
 
@@ -68,6 +69,7 @@ impl Validator {
                 revised,
                 revision,
                 impacts,
+                remind,
             });
         }
         windows

@@ -1,0 +1,105 @@
+//! `remind`: a VALARM per reminder inside every event of a window (series
+//! and overrides alike), the calendar's by default, the window's own where
+//! it gives one, none for `remind = []` or a cancelled occurrence.
+
+use crate::support::*;
+
+/// (UID, RECURRENCE-ID if any, STATUS, the TRIGGERs of its VALARMs) of each
+/// VEVENT, in feed order, read from the unfolded text.
+fn alarms(feed: &str) -> Vec<(String, Option<String>, String, Vec<String>)> {
+    let text = feed.replace("\r\n ", "");
+    let mut events = Vec::new();
+    for block in text.split("BEGIN:VEVENT\r\n").skip(1) {
+        let field = |name: &str| {
+            block
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(str::to_owned)
+        };
+        let triggers = block
+            .lines()
+            .filter_map(|l| l.strip_prefix("TRIGGER:"))
+            .map(str::to_owned)
+            .collect();
+        events.push((
+            field("UID:").unwrap(),
+            field("RECURRENCE-ID;TZID=America/New_York:"),
+            field("STATUS:").unwrap(),
+            triggers,
+        ));
+    }
+    events
+}
+
+#[test]
+fn every_event_of_a_window_carries_its_reminders() {
+    let out = build(&case("reminders"));
+    let feed = std::fs::read_to_string(out.path().join("db.ics")).unwrap();
+    let s = |v: &str| v.to_owned();
+    assert_eq!(
+        alarms(&feed),
+        [
+            (
+                s("upgrade.db@ops.maintcal"),
+                None,
+                s("CONFIRMED"),
+                vec![s("-P1D")]
+            ),
+            (
+                s("patch.db@ops.maintcal"),
+                None,
+                s("CONFIRMED"),
+                vec![s("-PT2H"), s("-PT1H30M")]
+            ),
+            (s("quiet.db@ops.maintcal"), None, s("CONFIRMED"), vec![]),
+            (
+                s("weekly.db@ops.maintcal"),
+                None,
+                s("CONFIRMED"),
+                vec![s("-P3D")]
+            ),
+            (
+                s("weekly.db@ops.maintcal"),
+                Some(s("20210612T010000")),
+                s("CONFIRMED"),
+                vec![s("-P3D")]
+            ),
+            (
+                s("weekly.db@ops.maintcal"),
+                Some(s("20210619T010000")),
+                s("CANCELLED"),
+                vec![]
+            ),
+        ]
+    );
+    // Each alarm is a display alarm showing the event's summary, inside its
+    // VEVENT, with no UID or DTSTAMP of its own.
+    let unfolded = feed.replace("\r\n ", "");
+    assert!(
+        unfolded.contains(
+            "UID:patch.db@ops.maintcal\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\n\
+             DESCRIPTION:Database Scheduled maintenance: stops 22:00–23:00\r\n\
+             TRIGGER:-PT2H\r\nEND:VALARM\r\nBEGIN:VALARM\r\n"
+        ),
+        "{unfolded}"
+    );
+    for alarm in unfolded.split("BEGIN:VALARM").skip(1) {
+        let alarm = &alarm[..alarm.find("END:VALARM").unwrap()];
+        assert!(
+            !alarm.contains("UID:") && !alarm.contains("DTSTAMP:"),
+            "{alarm}"
+        );
+    }
+    assert_eq!(unfolded.matches("BEGIN:VALARM").count(), 5);
+    assert_eq!(unfolded.matches("END:VALARM").count(), 5);
+}
+
+#[test]
+fn without_remind_no_feed_has_an_alarm() {
+    // The notice sets no reminders: its feeds stay as they were.
+    let out = build(&notice());
+    for (name, bytes) in files(out.path()) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("VALARM"), "{name}");
+    }
+}
