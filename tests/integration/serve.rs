@@ -146,4 +146,26 @@ fn serves_the_build_and_follows_the_schedules() {
     std::fs::write(&us, &edited).unwrap();
     let feed = until(address, "/api.ics", |got| got.status == 200);
     assert!(feed.body.contains("Kernel patches."), "{feed:?}");
+
+    // Ctrl-C (SIGINT) ends it normally, removing its temporary folder.
+    #[cfg(unix)]
+    {
+        let pid = server.0.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-INT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let status = loop {
+            if let Some(status) = server.0.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(status.success(), "{status:?}");
+    }
 }
