@@ -43,6 +43,10 @@ pub enum Command {
     /// Show the expanded occurrences in the schedule's local time: what the
     /// feeds hold (windows older than keep_past_months are left out of both).
     List(ListArgs),
+    /// Build into a temporary folder and serve it on this machine, rebuilding
+    /// when a schedule changes: a preview of the page and the feeds to
+    /// subscribe a local calendar client to before publishing. Ctrl-C stops.
+    Serve(ServeArgs),
     /// Start an operator repository in DIR: an example schedule, a GitHub
     /// workflow that checks and publishes it, a .gitignore and a README.
     /// Never overwrites a file.
@@ -79,6 +83,7 @@ impl Command {
             Command::Check(args) => args.message_format,
             Command::List(args) => args.schedules.message_format,
             Command::Init(_)
+            | Command::Serve(_)
             | Command::Completions { .. }
             | Command::Man
             | Command::Schema { .. } => MessageFormat::Human,
@@ -129,6 +134,21 @@ pub struct BuildArgs {
 
 fn parse_base_url(text: &str) -> Result<String, String> {
     crate::schedule::model::base_url(text).map_err(str::to_owned)
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Folder of schedule files (*.toml).
+    #[arg(long, value_name = "DIR", default_value = "schedules")]
+    pub schedules: PathBuf,
+    /// Port to listen on; 0 takes any free port (the first line printed
+    /// says which).
+    #[arg(long, value_name = "N", default_value_t = 8000)]
+    pub port: u16,
+    /// Address to listen on. The default is this machine only; the preview
+    /// is not meant to be published from.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
 }
 
 #[derive(Debug, Args)]

@@ -26,6 +26,7 @@ pub(crate) mod publish;
 pub(crate) mod render;
 pub(crate) mod schedule;
 mod schema;
+mod serve;
 pub(crate) mod site;
 pub(crate) mod words;
 
@@ -66,6 +67,7 @@ pub fn run(cli: cli::Cli, stdout: &mut dyn Write, stderr: &mut dyn Write) -> any
             let expanded = horizon::trim(expanded, horizon::as_of(&loaded.schedules));
             list::print(&expanded, &args, stdout)
         }
+        Command::Serve(args) => serve::serve(&args, stdout, stderr),
         Command::Init(args) => init::run(&args, stdout),
         Command::Completions { shell } => Ok(cli::completions(shell, stdout)?),
         Command::Man => Ok(cli::man(stdout)?),

@@ -27,6 +27,7 @@ mod readme;
 mod reminders;
 mod roundtrip;
 mod schema;
+mod serve;
 mod site;
 mod text_bound;
 mod timezones;
