@@ -1,7 +1,8 @@
 //! Warnings that need every window's occurrences, read from the table
 //! expanded once per build: windows whose occurrences overlap in one group,
-//! and occurrences whose hours the clocks skip. Both are legal, but usually
-//! a mistake; they point at the window's place in its schedule file.
+//! and occurrences (or a service's own hours in one) that the clocks skip.
+//! Both are legal, but usually a mistake; they point at the window's place
+//! in its schedule file.
 
 use super::Expanded;
 use crate::schedule::Places;

@@ -1,6 +1,7 @@
 //! One event series: a window's slot in one group (or in `all`), as the
 //! events a feed holds: one per occurrence, or a series (RRULE, EXDATEs)
-//! with overrides for the occurrences a client would get wrong.
+//! with overrides for the occurrences a client would get wrong, and events
+//! of their own for occurrences whose rule start is in a spring-forward gap.
 
 use super::{FeedEvent, Recurrence, RuleEnd};
 use crate::expand::{self, Occurrence, WindowOccurrences, to_utc};
@@ -36,8 +37,9 @@ impl Part<'_> {
     }
 
     /// The UID of one occurrence's own event, for a slot that cannot be a
-    /// series (see [`Part::starts_after_rule_date`]): the series UID with the
-    /// rule's date, `<window>.<group>.<HHMM-HHMM>.<YYYYMMDD>@<calendar>.maintcal`.
+    /// series (see [`Part::starts_after_rule_date`]) or an occurrence whose
+    /// rule start is in a gap: the series UID with the rule's date,
+    /// `<window>.<group>[.<HHMM-HHMM>].<YYYYMMDD>@<calendar>.maintcal`.
     fn occurrence_uid(&self, rule_date: NaiveDate) -> String {
         let uid = self.uid();
         let (local, domain) = uid.split_once('@').unwrap_or((&uid, ""));

@@ -283,10 +283,17 @@ fn new_york_feed_writes_times_no_client_can_misread() {
         (String::new(), "20211107T080000Z".to_owned())
     );
 
-    // api's own hours have their own override on the DST day.
-    let api = overrides("sub-ranges.ops.0200-0400");
+    // api's own hours start in the gap on the DST day: excluded from their
+    // series, and an event of their own.
+    assert!(overrides("sub-ranges.ops.0200-0400").is_empty());
+    let series = of("sub-ranges.ops.0200-0400")
+        .into_iter()
+        .find(|e| e.rrule.is_some())
+        .unwrap();
+    assert_eq!(series.exdate, ny("20230312T020000"));
+    let api = of("sub-ranges.ops.0200-0400.20230312");
     assert_eq!(api.len(), 1);
-    assert_eq!(api[0].recurrence_id, ny("20230312T020000"));
+    assert_eq!(api[0].recurrence_id, None);
     assert_eq!(api[0].dtstart, (tz.clone(), "20230312T030000".to_owned()));
 
     // A change moved onto the repeated hour: 01:30 EDT, 05:30Z.
