@@ -1,4 +1,4 @@
-//! DST edges in five zones with gaps of different sizes, and the rules the
+//! DST edges in six zones with gaps of different sizes, and the rules the
 //! README writes down for them ("Time zones and daylight saving time"):
 //!
 //! - every local time of a window's `[start, end)` in a spring-forward gap:
@@ -23,6 +23,8 @@
 //! - Antarctica/Troll: 03-28 01:00 +00 -> 03:00 +02 at 01:00Z (2 h gap);
 //!   10-31 03:00 +02 -> 01:00 +00 at 01:00Z (01:00-02:59 twice).
 //! - America/Santiago: 09-05 00:00 -04 -> 01:00 -03 at 04:00Z (midnight).
+//! - Europe/London: 10-31 02:00 BST -> 01:00 GMT at 01:00Z (01:00-01:59
+//!   twice).
 //! - Pacific/Apia: 2011-12-29 24:00 -10 -> 2011-12-31 00:00 +14 at 10:00Z;
 //!   2011-12-30 did not happen there.
 
@@ -30,7 +32,7 @@ use crate::support::*;
 use crate::timezones::{C, check, feed_of};
 
 #[test]
-fn gaps_and_repeated_hours_in_five_zones() {
+fn gaps_and_repeated_hours_in_six_zones() {
     check(
         "dst-edges",
         &[
@@ -99,6 +101,18 @@ fn gaps_and_repeated_hours_in_five_zones() {
                     // end-repeated 00:30-02:30 (+02); 10-31 02:30 twice: +02.
                     ("end-repeated", "2021-09-25T22:30", "2021-09-26T00:30", C),
                     ("end-repeated", "2021-10-30T22:30", "2021-10-31T00:30", C),
+                ],
+            ),
+            (
+                "uk",
+                &[
+                    // end-repeated 00:45-01:20 BST; on 10-31 01:20 is the
+                    // first one (BST), 00:20Z, not 01:20Z.
+                    ("end-repeated", "2021-09-25T23:45", "2021-09-26T00:20", C),
+                    ("end-repeated", "2021-10-30T23:45", "2021-10-31T00:20", C),
+                    // into-repeated Saturday 23:30 BST to Sunday 01:20 BST.
+                    ("into-repeated", "2021-10-23T22:30", "2021-10-24T00:20", C),
+                    ("into-repeated", "2021-10-30T22:30", "2021-10-31T00:20", C),
                 ],
             ),
             (
