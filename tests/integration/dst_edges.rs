@@ -274,6 +274,46 @@ fn gap_instances_are_events_of_their_own_and_repeated_ends_overrides() {
             (String::new(), "20211107T052000Z".to_owned())
         );
     }
+    // The same in the other zones with a repeated hour: (feed, UID, zone,
+    // RECURRENCE-ID, DTEND in UTC). Without the override, ical.js shows
+    // each an hour (Troll: two hours, Lord Howe: half an hour) too long.
+    for (feed, uid, zone, id, end) in [
+        (
+            "uk.ics",
+            "end-repeated.uk@edges-london.maintcal",
+            "Europe/London",
+            "20211031T004500",
+            "20211031T002000Z",
+        ),
+        (
+            "uk.ics",
+            "into-repeated.uk@edges-london.maintcal",
+            "Europe/London",
+            "20211030T233000",
+            "20211031T002000Z",
+        ),
+        (
+            "lh.ics",
+            "end-repeated.lh@edges-lord-howe.maintcal",
+            "Australia/Lord_Howe",
+            "20210404T011000",
+            "20210403T144500Z",
+        ),
+        (
+            "troll.ics",
+            "end-repeated.troll@edges-troll.maintcal",
+            "Antarctica/Troll",
+            "20211031T003000",
+            "20211031T003000Z",
+        ),
+    ] {
+        let events = feed_of("dst-edges", feed);
+        let instance = events
+            .iter()
+            .find(|e| e.uid == uid && e.recurrence_id == Some((zone.to_owned(), id.to_owned())))
+            .unwrap_or_else(|| panic!("{uid} {id}"));
+        assert_eq!(instance.dtend, (String::new(), end.to_owned()), "{uid}");
+    }
 }
 
 // ---- The rules of a recurring window, in three zones ------------------------
