@@ -206,22 +206,29 @@ pub fn plan(
 /// For each group (and, under `None`, for all): the first [`NEXT_WINDOWS`]
 /// occurrences that end after `as_of`, in order, and how many there are.
 /// One pass over every occurrence, whatever the number of feeds.
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
 fn upcoming<'s>(
     expanded: &'s Expanded,
     as_of: Option<DateTime<Utc>>,
 ) -> HashMap<Option<&'s str>, (Vec<Upcoming>, usize)> {
-    let mut found: Vec<(DateTime<Utc>, &'s Calendar, &'s Occurrence<'s>)> = Vec::new();
+    let mut found: Vec<(Span, &'s Calendar, &'s Occurrence<'s>)> = Vec::new();
     for table in &expanded.calendars {
         let calendar = table.calendar;
         for occurrence in table.by_start() {
-            if as_of.is_some_and(|now| occurrence.end_utc() <= now) {
+            // The instants the feeds give; none where the clocks skip the
+            // hours (`expand::span_instants`): no event, so not listed.
+            let Some(span) = occurrence.instants(None) else {
+                continue;
+            };
+            if as_of.is_some_and(|now| span.1 <= now) {
                 continue;
             }
-            found.push((occurrence.start_utc(), calendar, occurrence));
+            found.push((span, calendar, occurrence));
         }
     }
     // Calendars are each in order already; merge them by start instant.
-    found.sort_by(|a, b| (a.0, &a.2.window.id).cmp(&(b.0, &b.2.window.id)));
+    found.sort_by(|a, b| (a.0.0, &a.2.window.id).cmp(&(b.0.0, &b.2.window.id)));
     let mut lists: HashMap<Option<&'s str>, (Vec<Upcoming>, usize)> = HashMap::new();
     let mut add = |key: Option<&'s str>, make: &dyn Fn() -> Upcoming| {
         let (list, count) = lists.entry(key).or_default();
@@ -230,14 +237,14 @@ fn upcoming<'s>(
             list.push(make());
         }
     };
-    for (start, calendar, occurrence) in found {
+    for ((start, end), calendar, occurrence) in found {
         let tz = calendar.timezone;
         let upcoming = |stops, partly| Upcoming {
             window: occurrence.window.id.clone(),
             local_start: occurrence.start,
             local_end: occurrence.end,
             start: start.with_timezone(&tz),
-            end: occurrence.end_utc().with_timezone(&tz),
+            end: end.with_timezone(&tz),
             status: occurrence.status,
             stops,
             partly,
@@ -271,6 +278,8 @@ fn upcoming<'s>(
                         .services
                         .iter()
                         .filter(|s| wanted(&s.kind))
+                        // Not its own hours where the clocks skip them.
+                        .filter(|s| occurrence.instants(s.hours).is_some())
                         .map(|s| service(occurrence, s))
                         .collect::<Vec<_>>()
                 };

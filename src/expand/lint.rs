@@ -1,12 +1,13 @@
 //! Warnings that need every window's occurrences, read from the table
 //! expanded once per build: windows whose occurrences overlap in one group,
-//! and occurrences whose hours the clocks skip. Both are legal, but usually
-//! a mistake; they point at the window's place in its schedule file.
+//! and occurrences (or a service's own hours in one) that the clocks skip.
+//! Both are legal, but usually a mistake; they point at the window's place
+//! in its schedule file.
 
 use super::Expanded;
 use crate::schedule::Places;
 use crate::schedule::diagnostic::Diagnostic;
-use crate::schedule::model::{Status, Timing, Window};
+use crate::schedule::model::{Status, SubRange, Timing, Window};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -14,6 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub(crate) fn lint(expanded: &Expanded, places: &Places) -> Vec<Diagnostic> {
     let mut warnings = overlaps(expanded, places);
     warnings.extend(vanished(expanded, places));
+    warnings.extend(vanished_ranges(expanded, places));
     warnings
 }
 
@@ -192,6 +194,65 @@ pub(crate) fn vanished(expanded: &Expanded, places: &Places) -> Vec<Diagnostic> 
                     }
                 }),
             );
+        }
+    }
+    warnings
+}
+
+/// A warning for each service's own hours (a sub-range) that do not exist
+/// on a day when the window's do: the same rule as for a window (see
+/// `span_instants`), so that service has no event that day.
+pub(crate) fn vanished_ranges(expanded: &Expanded, places: &Places) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for table in &expanded.calendars {
+        let calendar = table.calendar;
+        for expanded in &table.windows {
+            let window = expanded.window;
+            // Each distinct sub-range once, with the services that use it.
+            let mut ranges: Vec<(SubRange, Vec<&str>)> = Vec::new();
+            for service in window.impacts.iter().flat_map(|i| &i.services) {
+                let Some(range) = service.hours else { continue };
+                match ranges.iter_mut().find(|(r, _)| *r == range) {
+                    Some((_, names)) if names.contains(&service.service.as_str()) => {}
+                    Some((_, names)) => names.push(&service.service),
+                    None => ranges.push((range, vec![&service.service])),
+                }
+            }
+            let Some(place) = places.window(&calendar.id, &window.id) else {
+                continue;
+            };
+            for (range, services) in ranges {
+                let missing: Vec<NaiveDate> = expanded
+                    .occurrences
+                    .iter()
+                    .filter(|o| o.instants(None).is_some() && o.instants(Some(range)).is_none())
+                    .map(|o| o.slot_times(Some(range)).0.date())
+                    .collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                warnings.push(
+                    Diagnostic::warning(
+                        place.file,
+                        place.key.clone(),
+                        format!(
+                            "window `{}`: the hours {}–{} of {} do not exist in {} on {} (the clocks jump over them); no event for {} then",
+                            window.id,
+                            range.start.format("%H:%M"),
+                            range.end.format("%H:%M"),
+                            services
+                                .iter()
+                                .map(|s| format!("`{s}`"))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            calendar.timezone.name(),
+                            date_list(&missing),
+                            if services.len() == 1 { "it" } else { "them" },
+                        ),
+                    )
+                    .with_help("move those hours out of the gap, or move or skip the occurrence"),
+                );
+            }
         }
     }
     warnings

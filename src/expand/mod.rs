@@ -210,35 +210,50 @@ pub fn to_utc(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
 }
 
 /// The instants a local start and end stand for: each read as RFC 5545
-/// says ([`to_utc`]), with one correction. A start in a spring-forward gap
-/// is read with the offset from before the gap, which moves it forward by
-/// the gap's length; where that puts it at or after the end (02:30-03:15 in
-/// New York on 2021-03-14: 03:30 EDT to 03:15 EDT), the window starts when
-/// the clocks resume instead (03:00 EDT), the earliest moment it can. If
-/// nothing is left (02:00-03:00 that day: the hour does not exist), `None`:
-/// there is no such instance, and a calendar event cannot take no time
-/// (RFC 5545 §3.8.2.2: DTEND later than DTSTART).
+/// says ([`to_utc`]), with two corrections for a start in a spring-forward
+/// gap, which RFC 5545 reads with the offset from before the gap and so
+/// moves forward by the gap's length:
+///
+/// - If every local time of `[start, end)` lies in the gap (02:00-03:00 or
+///   02:10-02:40 in New York on 2021-03-14, when the clocks jump from 02:00
+///   to 03:00), `None`: those hours do not exist that day, so there is no
+///   such instance. Moving it past the gap would invent hours the schedule
+///   never named, and a calendar event cannot take no time (RFC 5545
+///   §3.8.2.2: DTEND later than DTSTART).
+/// - Otherwise, where the moved start is at or after the end (02:30-03:15
+///   that day: 03:30 EDT to 03:15 EDT), the window starts when the clocks
+///   resume (03:00 EDT), the earliest moment it can.
+///
+/// The same rule holds for a window's own hours, a changed occurrence's and
+/// a service's sub-range, since all of them are read here.
 pub fn span_instants(
     tz: Tz,
     start: NaiveDateTime,
     end: NaiveDateTime,
 ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    let gap = if in_gap(tz, start) {
+        chrono_tz::GapInfo::new(&start, &tz).and_then(|gap| gap.end)
+    } else {
+        None
+    };
+    // The local time at which the clocks resume (03:00 above): an end at or
+    // before it leaves no time that exists.
+    if gap.is_some_and(|resume| end <= resume.naive_local()) {
+        return None;
+    }
     let (mut first, last) = (to_utc(tz, start), to_utc(tz, end));
-    if first >= last && matches!(tz.from_local_datetime(&start), LocalResult::None) {
-        first = resumes(tz, start);
+    if first >= last
+        && let Some(resume) = gap
+    {
+        first = resume.with_timezone(&Utc);
     }
     (first < last).then_some((first, last))
 }
 
-/// The instant the clocks resume after the gap that `local` falls in: the
-/// first local time after it that exists, as the zone's transitions say.
-fn resumes(tz: Tz, local: NaiveDateTime) -> DateTime<Utc> {
-    match chrono_tz::GapInfo::new(&local, &tz).and_then(|gap| gap.end) {
-        Some(end) => end.with_timezone(&Utc),
-        // Not in a gap, or one the zone's data does not close: as RFC 5545
-        // reads it.
-        None => to_utc(tz, local),
-    }
+/// Whether `local` falls in a spring-forward gap: a local time that does
+/// not exist in `tz`.
+pub fn in_gap(tz: Tz, local: NaiveDateTime) -> bool {
+    matches!(tz.from_local_datetime(&local), LocalResult::None)
 }
 
 /// How a time is best written in a feed so that every client reads the
@@ -376,16 +391,15 @@ mod tests {
     fn spans_that_the_gap_swallows() {
         let ny = chrono_tz::America::New_York;
         let span = |s: NaiveDateTime, e: NaiveDateTime| span_instants(ny, s, e);
-        // RFC 5545 reading where it gives a span: 02:00-08:45 is 07:00Z-12:45Z,
-        // 02:15-02:45 (both in the gap) 07:15Z-07:45Z.
+        // RFC 5545 reading where it gives a span: 02:00-08:45 is 07:00Z-12:45Z.
         assert_eq!(
             span(at(2021, 3, 14, 2, 0), at(2021, 3, 14, 8, 45)),
             Some((z(2021, 3, 14, 7, 0), z(2021, 3, 14, 12, 45)))
         );
-        assert_eq!(
-            span(at(2021, 3, 14, 2, 15), at(2021, 3, 14, 2, 45)),
-            Some((z(2021, 3, 14, 7, 15), z(2021, 3, 14, 7, 45)))
-        );
+        // 02:15-02:45 lies wholly in the gap: none of it exists (RFC 5545
+        // would read it as 03:15-03:45 EDT, hours the schedule never named).
+        assert_eq!(span(at(2021, 3, 14, 2, 15), at(2021, 3, 14, 2, 45)), None);
+        assert_eq!(span(at(2021, 3, 14, 2, 10), at(2021, 3, 14, 2, 40)), None);
         // 02:30-03:15: 03:30 EDT would be after the end; the clocks resume
         // at 03:00 EDT, 07:00Z.
         assert_eq!(
@@ -403,6 +417,44 @@ mod tests {
                 at(2021, 10, 3, 2, 40)
             ),
             Some((z(2021, 10, 2, 15, 30), z(2021, 10, 2, 15, 40)))
+        );
+        // Lord Howe, 02:05-02:25 (wholly in the half-hour gap): none.
+        assert_eq!(
+            span_instants(
+                chrono_tz::Australia::Lord_Howe,
+                at(2021, 10, 3, 2, 5),
+                at(2021, 10, 3, 2, 25)
+            ),
+            None
+        );
+        // Antarctica/Troll's two-hour gap (01:00-03:00 on 2021-03-28, +00
+        // to +02 at 01:00Z): 01:10-02:50 none; 01:30-03:30 resumes at 01:00Z
+        // (03:00 +02), since 01:30 read at +00 is 01:30Z, after 03:30 +02.
+        let troll = chrono_tz::Antarctica::Troll;
+        assert_eq!(
+            span_instants(troll, at(2021, 3, 28, 1, 10), at(2021, 3, 28, 2, 50)),
+            None
+        );
+        assert_eq!(
+            span_instants(troll, at(2021, 3, 28, 1, 30), at(2021, 3, 28, 3, 30)),
+            Some((z(2021, 3, 28, 1, 0), z(2021, 3, 28, 1, 30)))
+        );
+        // A midnight gap: Santiago 2021-09-05 00:00 -04 -> 01:00 -03 (04:00Z).
+        let santiago = chrono_tz::America::Santiago;
+        assert_eq!(
+            span_instants(santiago, at(2021, 9, 5, 0, 0), at(2021, 9, 5, 1, 0)),
+            None
+        );
+        // Pacific/Apia skipped 2011-12-30 (-10 to +14 at 10:00Z): a whole
+        // day in the gap; one across its end resumes at 00:00 +14.
+        let apia = chrono_tz::Pacific::Apia;
+        assert_eq!(
+            span_instants(apia, at(2011, 12, 30, 9, 0), at(2011, 12, 30, 17, 0)),
+            None
+        );
+        assert_eq!(
+            span_instants(apia, at(2011, 12, 30, 22, 0), at(2011, 12, 31, 2, 0)),
+            Some((z(2011, 12, 30, 10, 0), z(2011, 12, 30, 12, 0)))
         );
         // Any other day: as it says.
         assert_eq!(

@@ -1,6 +1,7 @@
 //! One event series: a window's slot in one group (or in `all`), as the
 //! events a feed holds: one per occurrence, or a series (RRULE, EXDATEs)
-//! with overrides for the occurrences a client would get wrong.
+//! with overrides for the occurrences a client would get wrong, and events
+//! of their own for occurrences whose rule start is in a spring-forward gap.
 
 use super::{FeedEvent, Recurrence, RuleEnd};
 use crate::expand::{self, Occurrence, WindowOccurrences, to_utc};
@@ -36,8 +37,9 @@ impl Part<'_> {
     }
 
     /// The UID of one occurrence's own event, for a slot that cannot be a
-    /// series (see [`Part::starts_after_rule_date`]): the series UID with the
-    /// rule's date, `<window>.<group>.<HHMM-HHMM>.<YYYYMMDD>@<calendar>.maintcal`.
+    /// series (see [`Part::starts_after_rule_date`]) or an occurrence whose
+    /// rule start is in a gap: the series UID with the rule's date,
+    /// `<window>.<group>[.<HHMM-HHMM>].<YYYYMMDD>@<calendar>.maintcal`.
     fn occurrence_uid(&self, rule_date: NaiveDate) -> String {
         let uid = self.uid();
         let (local, domain) = uid.split_once('@').unwrap_or((&uid, ""));
@@ -179,17 +181,19 @@ impl Part<'_> {
         // Overrides: a changed occurrence; one whose end a client would
         // compute differently (RFC 5545 keeps the exact duration across a
         // DST change; the schedule keeps the local end time); and one whose
-        // start the rule gives in a gap or a repeated hour, which clients
-        // read differently (see `expand::wire_instant`): the override states
-        // it in a form that they cannot. Likewise one that spans a change of
+        // start the rule gives in a repeated hour, which clients read
+        // differently (see `expand::wire_instant`): the override states it
+        // in a form that they cannot. Likewise one that spans a change of
         // the clocks, even where its end comes out right: ical.js adds the
         // exact duration to the start in wall-clock time (22:45 GMT + 2h30
         // on 2024-03-30 in London is 01:15, in the gap, read as BST: an hour
-        // early). When DTSTART itself is such a time,
-        // clients disagree on the exact duration DTEND gives (ical.js reads
-        // the gap with the later offset; recurring-ical-events subtracts wall
-        // clocks), so then every instance is an override. An occurrence that
-        // takes no time is excluded.
+        // early); and one whose declared end is in a repeated hour (00:45-
+        // 01:20 on a fall-back night: ical.js reads the 01:20 it computes
+        // as the second one, an hour late). When DTSTART itself is such a
+        // time, clients disagree on the exact duration DTEND gives (ical.js
+        // reads the gap with the later offset; recurring-ical-events
+        // subtracts wall clocks), so then every instance is an override. An
+        // occurrence that takes no time is excluded.
         let dtstart_single = expand::is_single(tz, first_start);
         for occurrence in occurrences {
             let rule_value = rule_start(occurrence.rule_date);
@@ -203,9 +207,27 @@ impl Part<'_> {
             };
             master.first_instant = master.first_instant.min(instants.0);
             master.last_instant = master.last_instant.max(instants.1);
+            // A rule start in a spring-forward gap names a local time that
+            // does not exist, and clients resolve it three ways (forward as
+            // RFC 5545 says, with the offset after the gap, or not at all),
+            // so a RECURRENCE-ID keyed by it may match nothing and leave the
+            // series' own, wrong instance showing. The instance is excluded
+            // instead (an EXDATE that each client resolves as it resolves
+            // the instance, or that matches nothing where the client drops
+            // it) and the occurrence is an event of its own.
+            if expand::in_gap(tz, rule_value) {
+                exdates.push(rule_value);
+                events.push(FeedEvent {
+                    uid: self.occurrence_uid(occurrence.rule_date),
+                    ..event_at(occurrence, instants)
+                });
+                continue;
+            }
+            let declared_end = occurrence.slot_times(self.range).1;
             let differs = occurrence.change.is_some()
                 || !dtstart_single
                 || !expand::is_single(tz, rule_value)
+                || !expand::is_single(tz, declared_end)
                 || expand::spans_clock_change(tz, instants.0, instants.1)
                 || instants != (client_start, client_start + duration);
             if differs {

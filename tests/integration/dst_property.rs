@@ -1,6 +1,6 @@
 //! Property test: random monthly, weekly and day-of-month windows, biased towards the night hours in
 //! which clocks change, in zones with unusual transitions (30-minute DST,
-//! changes at midnight, negative DST, +12:45), built into a feed: what the
+//! changes at midnight, negative DST, +12:45, a two-hour DST), built into a feed: what the
 //! rrule crate expands from the feed (`support::expand_feed`) is exactly what
 //! `list --json` prints, a service's own hours included.
 
@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
 
-const ZONES: [&str; 12] = [
+const ZONES: [&str; 13] = [
     "America/New_York",
     "Europe/London",
     "Europe/Berlin",
@@ -23,6 +23,7 @@ const ZONES: [&str; 12] = [
     "Asia/Beirut",
     "Pacific/Chatham",
     "Asia/Tehran",
+    "Antarctica/Troll",
 ];
 
 fn hhmm(minutes: u32) -> String {

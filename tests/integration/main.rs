@@ -14,6 +14,7 @@ mod browser;
 mod cli;
 mod color;
 mod diagnostics;
+mod dst_edges;
 mod dst_property;
 mod english;
 mod injection;

@@ -20,13 +20,13 @@ use crate::support::*;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::path::Path;
 
-const C: &str = "CONFIRMED";
+pub(crate) const C: &str = "CONFIRMED";
 const T: &str = "TENTATIVE";
 
 /// (window, start, end, status): one instance a client shows. `start` and
 /// `end` are UTC, `YYYY-MM-DDTHH:MM` (the Z is implied). A service's own
 /// hours, where they differ from the window's, are an instance of their own.
-type Expected = (&'static str, &'static str, &'static str, &'static str);
+pub(crate) type Expected = (&'static str, &'static str, &'static str, &'static str);
 
 type Instant4 = (String, DateTime<Utc>, DateTime<Utc>, String);
 
@@ -83,7 +83,7 @@ fn from_feed(feed: &Path) -> Vec<Instant4> {
 }
 
 /// Checks each group's feed and `list`, and `all` against every group's.
-fn check(case: &str, groups: &[(&str, &[Expected])]) {
+pub(crate) fn check(case: &str, groups: &[(&str, &[Expected])]) {
     let schedules = crate::support::case(case);
     let out = build(&schedules);
     let mut all: Vec<Expected> = Vec::new();
@@ -112,7 +112,7 @@ fn check(case: &str, groups: &[(&str, &[Expected])]) {
 }
 
 /// The VEVENTs of one feed of a case.
-fn feed_of(case: &str, feed: &str) -> Vec<ParsedEvent> {
+pub(crate) fn feed_of(case: &str, feed: &str) -> Vec<ParsedEvent> {
     let out = build(&crate::support::case(case));
     parse_feed(&out.path().join(feed))
 }
@@ -226,9 +226,14 @@ fn new_york_feed_writes_times_no_client_can_misread() {
             .collect()
     };
 
-    let spring = overrides("second-sunday.ops");
+    // The rule's 02:00 on 2021-03-14 does not exist: no RECURRENCE-ID may
+    // be keyed by it (clients resolve it three ways). The instance is
+    // excluded and the occurrence is an event of its own.
+    assert!(overrides("second-sunday.ops").is_empty());
+    let spring = of("second-sunday.ops.20210314");
     assert_eq!(spring.len(), 1, "{spring:#?}");
-    assert_eq!(spring[0].recurrence_id, ny("20210314T020000"));
+    assert_eq!(spring[0].recurrence_id, None);
+    assert_eq!(spring[0].rrule, None);
     assert_eq!(
         spring[0].dtstart,
         (tz.clone(), "20210314T030000".to_owned())
@@ -239,23 +244,29 @@ fn new_york_feed_writes_times_no_client_can_misread() {
         .find(|e| e.rrule.is_some())
         .unwrap();
     assert_eq!(master.dtstart, (tz.clone(), "20210110T020000".to_owned()));
+    assert_eq!(master.exdate, ny("20210314T020000"));
     assert_eq!(
         master.rrule.as_deref(),
         Some("FREQ=MONTHLY;BYDAY=2SU;UNTIL=20211212T070000Z")
     );
 
     // The series whose DTSTART is in the gap: DTSTART keeps 02:00 (so that
-    // the rule gives 02:00 every month) and its first instance is overridden.
+    // the rule gives 02:00 every month); its first instance is excluded and
+    // an event of its own, the others are overridden.
     let gap = of("starts-in-gap.ops");
     let master = gap.iter().find(|e| e.rrule.is_some()).unwrap();
     assert_eq!(master.dtstart, (tz.clone(), "20220313T020000".to_owned()));
-    let first = overrides("starts-in-gap.ops");
-    assert_eq!(first.len(), 3, "all: the master's duration is not 2 hours");
-    let first = first
-        .iter()
-        .find(|e| e.recurrence_id == ny("20220313T020000"))
-        .unwrap();
-    assert_eq!(first.dtstart, (tz.clone(), "20220313T030000".to_owned()));
+    assert_eq!(master.exdate, ny("20220313T020000"));
+    let rest = overrides("starts-in-gap.ops");
+    assert_eq!(rest.len(), 2, "all: the master's duration is not 2 hours");
+    assert!(
+        !rest
+            .iter()
+            .any(|e| e.recurrence_id == ny("20220313T020000"))
+    );
+    let first = of("starts-in-gap.ops.20220313");
+    assert_eq!(first.len(), 1, "{first:#?}");
+    assert_eq!(first[0].dtstart, (tz.clone(), "20220313T030000".to_owned()));
 
     // The repeated 01:00 on 2021-11-07, first occurrence: 05:00Z.
     let fall = overrides("first-sunday.ops");
@@ -272,10 +283,17 @@ fn new_york_feed_writes_times_no_client_can_misread() {
         (String::new(), "20211107T080000Z".to_owned())
     );
 
-    // api's own hours have their own override on the DST day.
-    let api = overrides("sub-ranges.ops.0200-0400");
+    // api's own hours start in the gap on the DST day: excluded from their
+    // series, and an event of their own.
+    assert!(overrides("sub-ranges.ops.0200-0400").is_empty());
+    let series = of("sub-ranges.ops.0200-0400")
+        .into_iter()
+        .find(|e| e.rrule.is_some())
+        .unwrap();
+    assert_eq!(series.exdate, ny("20230312T020000"));
+    let api = of("sub-ranges.ops.0200-0400.20230312");
     assert_eq!(api.len(), 1);
-    assert_eq!(api[0].recurrence_id, ny("20230312T020000"));
+    assert_eq!(api[0].recurrence_id, None);
     assert_eq!(api[0].dtstart, (tz.clone(), "20230312T030000".to_owned()));
 
     // A change moved onto the repeated hour: 01:30 EDT, 05:30Z.
@@ -684,7 +702,17 @@ fn hours_in_the_spring_forward_gap() {
         .iter()
         .filter(|e| e.uid.starts_with("starts-swallowed.") && e.recurrence_id.is_some())
         .count();
-    assert_eq!(overrides, 2);
+    assert_eq!(overrides, 1);
+    // The first, keyed by a time in the gap, is excluded and its own event.
+    assert_eq!(
+        master.exdate,
+        Some((tz.clone(), "20210314T023000".to_owned()))
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.uid == "starts-swallowed.ops.20210314@gap-swallows-hours.maintcal")
+    );
 }
 
 // ---- Errors ----------------------------------------------------------------
