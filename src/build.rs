@@ -22,7 +22,9 @@ pub(crate) fn build(
 ) -> anyhow::Result<()> {
     let loaded = crate::prepare::load(&args.schedules.schedules, stderr)?;
     let expanded = crate::prepare::expand_and_warn(&loaded, stderr)?;
-    let as_of = horizon::as_of(&loaded.schedules);
+    // `--as-of` moves "now" forward only: a schedule's own revisions are
+    // never in its future.
+    let as_of = horizon::as_of(&loaded.schedules).max(args.as_of);
     let expanded = horizon::trim(expanded, as_of);
     let base_url = args.base_url.as_deref();
     let resolved = pages::resolve(&loaded.schedules, base_url);

@@ -667,3 +667,38 @@ fn every_page_is_html_without_a_parse_error() {
         }
     }
 }
+
+#[test]
+fn as_of_moves_now_forward_only_and_the_bytes_follow_the_option_not_the_clock() {
+    // 1 June 2020: the notice's first window has ended.
+    let out = build_with(&notice(), &["--base-url", BASE, "--as-of", "2020-06-01"]);
+    let page = Html::parse_document(&read(out.path(), "index.html"));
+    assert_eq!(
+        listed(page.root_element()),
+        [
+            "2020年6月14日(日) 02:00–08:45 予定",
+            "2020年7月12日(日) 02:00–08:45 予定"
+        ]
+    );
+    let manifest = manifest(out.path());
+    assert_eq!(manifest["as_of"], "2020-06-01T09:00:00+09:00");
+    let rms = &manifest["feeds"][1];
+    assert_eq!(rms["next"]["start"], "2020-06-14T02:00:00+09:00");
+    // The same option twice: the same bytes.
+    let again = build_with(
+        &notice(),
+        &["--base-url", BASE, "--as-of", "2020-06-01T00:00:00Z"],
+    );
+    assert_eq!(files(out.path()), files(again.path()));
+    // Earlier than the newest `revised`: the schedules' own "now" stands.
+    let early = build_with(&notice(), &["--base-url", BASE, "--as-of", "2019-01-01"]);
+    let plain = build_with(&notice(), &["--base-url", BASE]);
+    assert_eq!(files(early.path()), files(plain.path()));
+    // Not a date: a usage error that shows both forms.
+    use clap::Parser;
+    let error =
+        internals::Cli::try_parse_from(["maintcal", "build", "--as-of", "tomorrow"]).unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    let message = error.to_string();
+    assert!(message.contains("2026-05-17T09:00:00Z"), "{message}");
+}
