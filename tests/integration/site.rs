@@ -702,3 +702,65 @@ fn as_of_moves_now_forward_only_and_the_bytes_follow_the_option_not_the_clock() 
     let message = error.to_string();
     assert!(message.contains("2026-05-17T09:00:00Z"), "{message}");
 }
+
+/// Each VEVENT's UID and URL, from a feed's unfolded lines.
+fn event_urls(feed: &Path) -> Vec<(String, Option<String>)> {
+    let text = std::fs::read_to_string(feed).unwrap().replace("\r\n ", "");
+    text.split("BEGIN:VEVENT")
+        .skip(1)
+        .map(|event| {
+            let field = |name: &str| {
+                event
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(str::to_owned)
+            };
+            (field("UID:").unwrap(), field("URL:"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_event_links_to_its_windows_page_when_the_address_is_known() {
+    let out = build_with(&notice(), &["--base-url", BASE]);
+    for feed in ["all.ics", "rms.ics", "points.ics"] {
+        let urls = event_urls(&out.path().join(feed));
+        assert_eq!(urls.len(), 2, "{feed}");
+        for (uid, url) in urls {
+            let url = url.unwrap_or_else(|| panic!("{feed}: {uid} has no URL"));
+            let expected = if uid.starts_with("2020-05-17.") {
+                format!("{BASE}rakuten-ichiba.2020-05-17.html#2020-05-17")
+            } else {
+                // The series stands for every occurrence: the page itself.
+                format!("{BASE}rakuten-ichiba.monthly.html")
+            };
+            assert_eq!(url, expected, "{feed}: {uid}");
+        }
+    }
+    // An override links to its own occurrence, which its page anchors.
+    let out = build_with(&case("features"), &["--base-url", BASE]);
+    let urls = event_urls(&out.path().join("db.ics"));
+    let moved = urls
+        .iter()
+        .filter_map(|(_, url)| url.as_deref())
+        .find(|url| url.ends_with("monthly.html#2021-04-25"))
+        .expect("the moved occurrence's URL");
+    let page = read(
+        out.path(),
+        moved.strip_prefix(BASE).unwrap().split('#').next().unwrap(),
+    );
+    let page = Html::parse_document(&page);
+    let occurrence = select(page.root_element(), "li[id='2021-04-25']")[0];
+    assert!(
+        text(occurrence).contains("moved from Sun 25 April 2021"),
+        "{}",
+        text(occurrence)
+    );
+    // Without an address there is no page to link to.
+    let out = build(&notice());
+    assert!(
+        event_urls(&out.path().join("all.ics"))
+            .iter()
+            .all(|(_, url)| url.is_none())
+    );
+}
