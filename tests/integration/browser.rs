@@ -533,3 +533,40 @@ fn chromium_builds_no_element_from_schedule_text() {
         .collect();
     assert_eq!(heading, "<script>alert(1)</script>");
 }
+
+#[test]
+#[ignore = "needs Chromium (Debian package `chromium`); .ci/run installs it and runs this with -- --ignored"]
+fn chromium_without_javascript_still_offers_every_link_and_window() {
+    let out = notice_site();
+    // The page as a browser with script off runs it: without its script
+    // (Chromium's --dump-dom itself needs script on).
+    let page = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    let start = page.find("<script>").unwrap();
+    let end = page.find("</script>").unwrap() + "</script>".len();
+    let without = out.path().join("no-script.html");
+    std::fs::write(&without, format!("{}{}", &page[..start], &page[end..])).unwrap();
+    let dom = Html::parse_document(&run_chromium_at(
+        &format!("file://{}", without.display()),
+        &["--dump-dom".to_owned(), format!("--user-agent={ANDROID}")],
+        &[],
+    ));
+    assert_eq!(dom.select(&selector("script")).count(), 0);
+    // The page's own order; the Copy button, which needs the script, hidden.
+    let first = dom
+        .select(&selector("#feed-all .platforms a"))
+        .next()
+        .unwrap();
+    assert_eq!(first.value().attr("data-platform"), Some("apple"));
+    assert_eq!(dom.select(&selector(".platforms a")).count(), 8 * 4);
+    for button in dom.select(&selector("button[data-copy]")) {
+        assert!(button.value().attr("hidden").is_some());
+    }
+    // Every window listed, none marked past (no script, no clock).
+    let windows: Vec<_> = dom.select(&selector("#windows ol.windows > li")).collect();
+    assert_eq!(windows.len(), 3);
+    assert!(
+        windows
+            .iter()
+            .all(|li| li.value().classes().all(|c| c != "past"))
+    );
+}

@@ -467,6 +467,16 @@ fn english_page_lists_what_is_next_after_the_newest_revision() {
             "Sun 31 October 2021 01:00–02:30 Confirmed"
         ]
     );
+    // A service's own hours, on its window's page, beside the window's.
+    let night = Html::parse_document(&read(out.path(), "example-ops.night.html"));
+    let rows: Vec<Vec<String>> = select(night.root_element(), "section#group-db tbody tr")
+        .into_iter()
+        .map(cells)
+        .collect();
+    assert_eq!(rows[0][..2], ["primary", "Stops 00:00–02:00"]);
+    assert_eq!(rows[0][2], "Failover to the replica.");
+    assert_eq!(rows[1][..2], ["replica", "Stops 23:00–03:00 (next day)"]);
+    assert_eq!(rows[2][..2], ["backup", "Keeps running"]);
     // The moved occurrence says where from; the page of its window, too.
     let first = select(root, "#windows ol.windows > li")[0];
     assert_eq!(
