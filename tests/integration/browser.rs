@@ -317,9 +317,13 @@ fn chromium_hides_ended_windows_and_shows_the_readers_own_times() {
     assert_eq!(
         windows,
         [
-            ("2020-05-17".to_owned(), true, None),
-            ("2020-06-14".to_owned(), false, None),
-            ("2020-07-12".to_owned(), false, None)
+            (
+                "rakuten-ichiba.2020-05-17.2020-05-17".to_owned(),
+                true,
+                None
+            ),
+            ("rakuten-ichiba.monthly.2020-06-14".to_owned(), false, None),
+            ("rakuten-ichiba.monthly.2020-07-12".to_owned(), false, None)
         ]
     );
     assert!(!nothing);

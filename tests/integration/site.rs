@@ -650,6 +650,8 @@ fn every_page_is_html_without_a_parse_error() {
         (notice(), &[][..]),
         (case("features"), &["--base-url", BASE][..]),
         (case("escaping"), &[][..]),
+        // Two windows on one date: their ids on the index must differ.
+        (case("overlap"), &[][..]),
     ] {
         let out = build_with(&case, args);
         let pages: Vec<String> = files(out.path())

@@ -70,7 +70,7 @@ impl SiteFormat for Html {
             windows: site
                 .windows
                 .iter()
-                .map(|o| OccurrenceView::of(words, o))
+                .map(|o| OccurrenceView::of(words, o, true))
                 .collect(),
             more: (hidden > 0).then(|| words.more.replace("{count}", &hidden.to_string())),
             timezone: site
@@ -166,6 +166,9 @@ struct OccurrenceView {
     /// Its window's page and its anchor there.
     page: String,
     anchor: String,
+    /// Its element's id: the anchor on its window's page; on the index,
+    /// where windows meet, the page's name and the anchor.
+    id: String,
     title: Option<String>,
     /// RFC 3339 instants, for `<time datetime>` and the script.
     start: String,
@@ -184,7 +187,7 @@ struct OccurrenceView {
 }
 
 impl OccurrenceView {
-    fn of(words: &Words, occurrence: &SiteOccurrence) -> Self {
+    fn of(words: &Words, occurrence: &SiteOccurrence, on_index: bool) -> Self {
         let (status, status_label) = status(words, occurrence.status);
         let mut changes = Vec::new();
         if let Some(date) = occurrence.moved_from {
@@ -201,6 +204,12 @@ impl OccurrenceView {
         OccurrenceView {
             page: occurrence.page.clone(),
             anchor: occurrence.anchor.clone(),
+            id: if on_index {
+                let stem = occurrence.page.trim_end_matches(".html");
+                format!("{stem}.{}", occurrence.anchor)
+            } else {
+                occurrence.anchor.clone()
+            },
             title: occurrence.title.clone(),
             start: occurrence.start.to_rfc3339(),
             end: occurrence.end.to_rfc3339(),

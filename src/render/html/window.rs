@@ -27,7 +27,7 @@ fn render(page: &WindowPage) -> Result<Vec<u8>, RenderError> {
     let occurrences: Vec<OccurrenceView> = page
         .occurrences
         .iter()
-        .map(|o| OccurrenceView::of(words, o))
+        .map(|o| OccurrenceView::of(words, o, false))
         .collect();
     // The heading names the window: its title, else its first date.
     let heading = page
