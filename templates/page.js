@@ -57,6 +57,10 @@
       yours.hidden = false;
     }
   });
+  // A link to one group's feed (index.html#feed-rms) opens the group list.
+  var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  var groups = target && target.closest && target.closest("details");
+  if (groups) { groups.open = true; target.scrollIntoView(); }
   var list = document.querySelector(".index ol.windows");
   var none = document.getElementById("nothing-next");
   if (list && none && !list.querySelector(":scope > li:not(.past)")) none.hidden = false;

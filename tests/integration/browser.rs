@@ -574,3 +574,24 @@ fn chromium_without_javascript_still_offers_every_link_and_window() {
             .all(|li| li.value().classes().all(|c| c != "past"))
     );
 }
+
+#[test]
+#[ignore = "needs Chromium (Debian package `chromium`); .ci/run installs it and runs this with -- --ignored"]
+fn chromium_opens_the_group_list_for_a_link_to_one_groups_feed() {
+    let out = notice_site();
+    let index = out.path().join("index.html");
+    let open = |fragment: &str| {
+        let dom = Html::parse_document(&run_chromium_at(
+            &format!("file://{}{fragment}", index.display()),
+            &["--dump-dom".to_owned()],
+            &[],
+        ));
+        let details = dom.select(&selector("details#groups")).next().unwrap();
+        details.value().attr("open").is_some()
+    };
+    assert!(open("#feed-rms"));
+    assert!(
+        !open(""),
+        "closed otherwise: the feed of every group comes first"
+    );
+}
