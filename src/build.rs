@@ -22,7 +22,9 @@ pub(crate) fn build(
 ) -> anyhow::Result<()> {
     let loaded = crate::prepare::load(&args.schedules.schedules, stderr)?;
     let expanded = crate::prepare::expand_and_warn(&loaded, stderr)?;
-    let as_of = horizon::as_of(&loaded.schedules);
+    // `--as-of` moves "now" forward only: a schedule's own revisions are
+    // never in its future.
+    let as_of = horizon::as_of(&loaded.schedules).max(args.as_of);
     let expanded = horizon::trim(expanded, as_of);
     let base_url = args.base_url.as_deref();
     let resolved = pages::resolve(&loaded.schedules, base_url);
@@ -167,11 +169,18 @@ pub fn render_each<E: From<RenderError>>(
 /// anything is rendered, so that a build refuses a folder where they would
 /// overwrite files maintcal did not write before it stages any.
 pub(crate) fn output_names(schedules: &Schedules) -> Vec<String> {
-    let site_formats: [&dyn SiteFormat; 2] = [&render::html::Html, &render::manifest::Manifest];
+    let windows = schedules.calendars.iter().flat_map(|calendar| {
+        calendar
+            .windows
+            .iter()
+            .map(|window| feed::window_page(&calendar.id, &window.id))
+    });
     (schedules.groups().map(|(_, group)| group.id.as_str()))
         .chain([feed::ALL_FEED_ID])
         .map(|id| format!("{id}.{}", render::ics::EXTENSION))
-        .chain(site_formats.map(|format| format.file_name().to_owned()))
+        .chain([render::html::Html.file_name().to_owned()])
+        .chain(windows)
+        .chain([render::manifest::Manifest.file_name().to_owned()])
         .collect()
 }
 
@@ -189,7 +198,10 @@ fn render_expanded<E: From<RenderError>>(
     let zones = render::ics::ZoneCache::default();
     in_order(
         feed::count(expanded),
-        |index| feed::plan_nth(expanded, index).map(|feed| render_feed(&zones, feed)),
+        |index| {
+            feed::plan_nth(expanded, index)
+                .map(|feed| render_feed(&zones, feed, base_url.as_deref()))
+        },
         |rendered| {
             let Some(rendered) = rendered else {
                 return Ok(());
@@ -201,24 +213,43 @@ fn render_expanded<E: From<RenderError>>(
         },
     )?;
     let site = site::plan(expanded, &feeds, base_url.as_deref(), as_of);
-    let site_formats: [&dyn SiteFormat; 2] = [&render::html::Html, &render::manifest::Manifest];
-    for format in site_formats {
-        let bytes = format.render(&site, &files)?;
-        files.push(site::FileRecord::of(format.file_name(), &bytes));
+    // The index, then the windows' pages, then the manifest, which
+    // records them all.
+    let index = render::html::Html;
+    let mut pages = vec![(index.file_name().to_owned(), index.render(&site, &files)?)];
+    pages.extend(render::html::pages(&site)?);
+    for (file_name, bytes) in pages {
+        files.push(site::FileRecord::of(&file_name, &bytes));
         sink(Output {
-            file_name: format.file_name().to_owned(),
+            file_name,
             bytes,
             events: None,
         })?;
     }
+    let manifest = render::manifest::Manifest;
+    let bytes = manifest.render(&site, &files)?;
+    sink(Output {
+        file_name: manifest.file_name().to_owned(),
+        bytes,
+        events: None,
+    })?;
     Ok(())
 }
 
 /// Renders one planned feed; the only place a build names the feed format.
 fn render_feed(
     zones: &render::ics::ZoneCache,
-    feed: feed::Feed,
+    mut feed: feed::Feed,
+    base_url: Option<&str>,
 ) -> Result<(Output, site::FeedRecord), RenderError> {
+    // With an address, every event links to its window's page, one tap
+    // from the calendar entry to the whole notice; without one, to the
+    // calendar's own `url`, if any.
+    if let Some(base) = base_url {
+        for event in &mut feed.events {
+            event.url = Some(format!("{base}{}", event.page));
+        }
+    }
     let file_name = format!("{}.{}", feed.id, render::ics::EXTENSION);
     let mut record = site::FeedRecord::of(&feed, site::FileRecord::default());
     // The plan is handed over and dropped event by event as it is written,
@@ -396,7 +427,8 @@ mod tests {
         .expect("the fixture renders");
         let feeds = feed::count(&expanded);
         assert!(feeds > 2, "{files:?}");
-        assert_eq!(files.len(), feeds + 2, "{files:?}");
+        // The feeds, the index, a page per window (three), the manifest.
+        assert_eq!(files.len(), feeds + 2 + 3, "{files:?}");
         assert_eq!(expanded.feeds_planned.load(Ordering::Relaxed), feeds);
     }
 }

@@ -130,6 +130,25 @@ pub struct BuildArgs {
     /// `base_url` in [calendar]): without it the page has no subscribe links.
     #[arg(long)]
     pub require_base_url: bool,
+    /// "Now" for this build, when later than the schedules' newest
+    /// `revised` (which is "now" otherwise): past windows leave the page's
+    /// list and, after `keep_past_months`, the feeds. A date (midnight UTC)
+    /// or an RFC 3339 time. The same schedules and options give the same
+    /// bytes; maintcal never reads the clock (the GitHub workflow passes
+    /// the day it runs, and runs daily).
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn parse_as_of(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(date.and_time(chrono::NaiveTime::MIN).and_utc());
+    }
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.to_utc())
+        .map_err(|_| {
+            format!("`{text}` is neither a date (2026-05-17) nor an RFC 3339 time (2026-05-17T09:00:00Z)")
+        })
 }
 
 fn parse_base_url(text: &str) -> Result<String, String> {

@@ -12,8 +12,16 @@
 //! - the subscribe page and the manifest call "next" the windows that end
 //!   after it.
 //!
+//! `build --as-of DATE` moves "now" to DATE when that is later: the GitHub
+//! workflow passes the day it runs and runs daily, so the published feeds
+//! and page roll forward with no edit, while a build still reads no clock
+//! (the same schedules and options give the same bytes). Between builds,
+//! the page's script hides windows that have ended by the reader's clock:
+//! every listed occurrence carries its instants.
+//!
 //! `build` and `list` both read the trimmed table of occurrences, so what
-//! `list` prints is still exactly what the feeds hold.
+//! `list` prints is still exactly what the feeds hold (`list` has no
+//! `--as-of`; it shows what a plain `build` gives).
 
 use crate::expand::{Expanded, to_utc};
 use crate::schedule::model::{Schedules, Timing};

@@ -59,6 +59,7 @@ pub(crate) fn serve(
         check: false,
         base_url: Some(base_url.clone()),
         require_base_url: false,
+        as_of: None,
     };
     writeln!(stdout, "serving {base_url}")?;
     stdout.flush()?;

@@ -77,6 +77,10 @@ pub struct FeedEvent {
     /// DTSTAMP and LAST-MODIFIED: when the window was last revised.
     pub revised: DateTime<Utc>,
     pub url: Option<String>,
+    /// The window's own page, relative to the site (see [`window_page`]),
+    /// with `#<rule date>` for one occurrence; a build with a base URL makes
+    /// it the event's `url`.
+    pub page: String,
     /// First start and last end over all occurrences (for VTIMEZONE spans).
     pub first_instant: DateTime<Utc>,
     pub last_instant: DateTime<Utc>,
@@ -103,6 +107,21 @@ pub enum RuleEnd {
     Until(DateTime<Utc>),
     /// How many instances the rule gives.
     Count(u32),
+}
+
+/// The file name of a window's page: `<calendar id>.<window id>.html`.
+/// Ids are lower-case letters, digits and `-`, so the dot keeps every pair
+/// apart and no page can take a feed's or the index's name; derived from
+/// ids only, so the address stays the same from build to build.
+pub fn window_page(calendar_id: &str, window_id: &str) -> String {
+    format!("{calendar_id}.{window_id}.html")
+}
+
+/// The anchor of one occurrence on its window's page: the date the rule
+/// gives (a one-off window's own date), which stays when the occurrence
+/// moves.
+pub fn occurrence_anchor(rule_date: chrono::NaiveDate) -> String {
+    rule_date.format("%Y-%m-%d").to_string()
 }
 
 /// Every feed: one per group (in file and declaration order), then `all`.

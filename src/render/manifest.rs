@@ -128,7 +128,7 @@ fn feed_entry(feed: &SiteFeed) -> FeedEntry<'_> {
         events: feed.events,
         bytes: feed.bytes,
         sha256: &feed.sha256,
-        next: feed.upcoming.first().map(|next| Next {
+        next: feed.next.as_ref().map(|next| Next {
             window: &next.window,
             start: next.start.to_rfc3339(),
             end: next.end.to_rfc3339(),
@@ -189,6 +189,9 @@ mod tests {
             as_of: None,
             base_url: None,
             feeds: vec![],
+            windows: vec![],
+            windows_count: 0,
+            pages: vec![],
         }
     }
 

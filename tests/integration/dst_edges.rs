@@ -455,22 +455,28 @@ fn all_holds_one_event_per_time_range() {
 fn the_page_agrees_with_the_feeds() {
     let out = build(&case("dst-edges"));
     let page = std::fs::read_to_string(out.path().join("index.html")).unwrap();
-    // New York's in-gap window is listed on 2021-02-14, not on 03-14.
+    // New York's in-gap window is listed on 2021-02-14 (02:10 EST = 07:10Z),
+    // not on 03-14.
     assert!(
-        page.contains("<time datetime=\"2021-02-14T02:10:00-05:00\">"),
+        page.contains("<time datetime=\"2021-02-14T07:10:00+00:00\">"),
         "{page}"
     );
     assert!(!page.contains("14 March 2021 02:10–02:40"), "{page}");
     // Troll's 02:00-04:00 on 2021-03-28 starts when the clocks resume, 03:00
     // +02 (01:00Z), as in the feeds; not at 02:00 read at +00 (04:00 +02).
     assert!(
-        page.contains("<time datetime=\"2021-03-28T03:00:00+02:00\">"),
+        page.contains("<time datetime=\"2021-03-28T01:00:00+00:00\">"),
         "{page}"
     );
-    assert!(!page.contains("2021-03-28T04:00:00+02:00"), "{page}");
-    // New York's 02:30 on 2021-03-14 is 03:30 EDT.
     assert!(
-        page.contains("<time datetime=\"2021-03-14T03:30:00-04:00\">"),
+        !page.contains("<time datetime=\"2021-03-28T02:00:00+00:00\">"),
+        "{page}"
+    );
+    assert!(page.contains("Sun 28 March 2021 03:00–04:00"), "{page}");
+    // New York's 02:30 on 2021-03-14 is 03:30 EDT (07:30Z), and the page
+    // says 03:30 as the calendar does, not the 02:30 that did not exist.
+    assert!(
+        page.contains("<time datetime=\"2021-03-14T07:30:00+00:00\">Sun 14 March 2021 03:30–04:00"),
         "{page}"
     );
 }

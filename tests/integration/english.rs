@@ -31,6 +31,9 @@ fn english_two_zone_feeds_byte_for_byte() {
     assert_eq!(
         names,
         [
+            "acme-eu.storage-rollout.html",
+            "acme-us.database-upgrade.html",
+            "acme-us.patch-tuesday.html",
             "all.ics",
             "api.ics",
             "dashboard.ics",

@@ -272,11 +272,14 @@ proptest! {
         };
         let feeds = plan(&loaded.schedules);
         let all_outputs = render_all(&loaded.schedules).expect("renders");
-        // The subscribe page: no schedule text may become markup (the page
-        // itself has no script and no inline handlers).
-        let page = all_outputs.iter().find(|o| o.file_name == "index.html").expect("the page");
-        let page = String::from_utf8(page.bytes.clone()).expect("UTF-8");
-        prop_assert!(!page.contains("<script") && !page.contains(" onerror=") && !page.contains(" onclick="));
+        // The pages: no schedule text may become markup (each page has
+        // one script, its own, last, and no inline handlers).
+        for page in all_outputs.iter().filter(|o| o.file_name.ends_with(".html")) {
+            let page = String::from_utf8(page.bytes.clone()).expect("UTF-8");
+            prop_assert_eq!(page.matches("<script").count(), 1);
+            prop_assert!(page.trim_end().ends_with("</script>\n</body>\n</html>"));
+            prop_assert!(!page.contains(" onerror=") && !page.contains(" onclick="));
+        }
         // The feeds, in plan order.
         let outputs: Vec<_> = all_outputs.iter().filter(|o| o.events.is_some()).collect();
         prop_assert_eq!(feeds.len(), outputs.len());

@@ -40,6 +40,8 @@ fn writes_one_feed_per_group_and_all_and_the_page_and_manifest() {
             "index.html",
             "mail-magazine.ics",
             "points.ics",
+            "rakuten-ichiba.2020-05-17.html",
+            "rakuten-ichiba.monthly.html",
             "rms.ics",
             "web-api.ics"
         ]

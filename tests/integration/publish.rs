@@ -80,10 +80,14 @@ fn a_second_build_rewrites_nothing() {
     let out = tempfile::tempdir().unwrap();
     must_build(&notice(), out.path());
     let first = snapshot(out.path());
-    assert_eq!(first.len(), 10, "8 feeds, index.html, feeds.json");
+    assert_eq!(
+        first.len(),
+        12,
+        "8 feeds, index.html, two windows' pages, feeds.json"
+    );
     let stdout = must_build(&notice(), out.path());
     assert_eq!(snapshot(out.path()), first, "inode or mtime changed");
-    assert_eq!(stdout.lines().count(), 10);
+    assert_eq!(stdout.lines().count(), 12);
     assert!(
         stdout.lines().all(|l| l.ends_with("(unchanged)")),
         "{stdout}"
@@ -136,6 +140,8 @@ fn a_removed_groups_feed_disappears_and_foreign_files_survive() {
             "feeds.json",
             "holidays.ics",
             "index.html",
+            "shop.db-june.html",
+            "shop.web-june.html",
             "web.ics"
         ]
     );
@@ -189,7 +195,7 @@ fn build_check_names_every_stale_file_including_page_manifest_and_removals() {
     must_build(&case("publish-before"), out.path());
     let (result, stdout, _) = build_in(&case("publish-before"), out.path(), &["--check"]);
     result.unwrap();
-    assert!(stdout.contains("6 files up to date"), "{stdout}");
+    assert!(stdout.contains("9 files up to date"), "{stdout}");
     let before = snapshot(out.path());
     let (result, _, _) = build_in(&case("publish-after"), out.path(), &["--check"]);
     let error = result.unwrap_err();
@@ -199,6 +205,7 @@ fn build_check_names_every_stale_file_including_page_manifest_and_removals() {
         "index.html (differs)",
         "feeds.json (differs)",
         "mail.ics (no longer produced)",
+        "shop.mail-june.html (no longer produced)",
         "run `maintcal build` and commit the result",
     ] {
         assert!(error.contains(expected), "{expected} in {error}");

@@ -40,15 +40,19 @@ fn query(url: &str, key: &str) -> String {
         .into_owned()
 }
 
-/// Every feed in the manifest has a section on the page whose four
-/// subscribe actions and copyable field point at that feed's URL, each
-/// embedded URL percent-encoded so that it decodes back exactly.
+/// Every feed in the manifest has a block on the page whose four
+/// subscribe links (Apple/webcal, Google, Outlook.com, Microsoft 365) and
+/// copyable address point at that feed's URL, each embedded URL
+/// percent-encoded so that it decodes back exactly. The feed of every group
+/// comes first, in the subscribe box; the groups' follow, one tap away.
 fn assert_subscribe_links(out: &Path) {
     let manifest = manifest(out);
     let page = Html::parse_document(&read(out, "index.html"));
     let root = page.root_element();
     let feeds = manifest["feeds"].as_array().unwrap();
-    assert_eq!(select(root, "section.feed").len(), feeds.len());
+    let blocks = select(root, "section#subscribe .feed");
+    assert_eq!(blocks.len(), feeds.len());
+    assert_eq!(attr(blocks[0], "id"), "feed-all");
     for feed in feeds {
         let id = feed["id"].as_str().unwrap();
         let https = feed["url"].as_str().unwrap();
@@ -65,15 +69,14 @@ fn assert_subscribe_links(out: &Path) {
             webcal,
             format!("webcal://{}", https.strip_prefix("https://").unwrap())
         );
-        let section = select(root, &format!("section#feed-{id}"));
+        let section = select(root, &format!("#feed-{id}"));
         let section = *section
             .first()
-            .unwrap_or_else(|| panic!("no section for {id}"));
-        let hrefs: Vec<&str> = select(section, "a")
-            .into_iter()
-            .map(|a| attr(a, "href"))
-            .collect();
-        assert_eq!(hrefs.len(), 4, "{id}: {hrefs:?}");
+            .unwrap_or_else(|| panic!("no block for {id}"));
+        let links = select(section, ".platforms a");
+        let platforms: Vec<&str> = links.iter().map(|a| attr(*a, "data-platform")).collect();
+        assert_eq!(platforms, ["apple", "google", "outlook", "office"], "{id}");
+        let hrefs: Vec<&str> = links.iter().map(|a| attr(*a, "href")).collect();
         assert_eq!(hrefs[0], webcal, "{id}");
         let google = hrefs[1];
         assert!(
@@ -81,19 +84,21 @@ fn assert_subscribe_links(out: &Path) {
             "{google}"
         );
         assert_eq!(query(google, "cid"), webcal, "{id}");
-        let outlook = hrefs[2];
-        assert!(
-            outlook.starts_with("https://outlook.live.com/calendar/0/addfromweb?url="),
-            "{outlook}"
-        );
-        assert_eq!(query(outlook, "url"), https, "{id}");
-        assert_eq!(
-            query(outlook, "name"),
-            feed["title"].as_str().unwrap(),
-            "{id}"
-        );
-        assert_eq!(hrefs[3], https, "{id}");
-        assert!(select(section, "a")[3].value().attr("download").is_some());
+        for (outlook, host) in [
+            (hrefs[2], "outlook.live.com"),
+            (hrefs[3], "outlook.office.com"),
+        ] {
+            assert!(
+                outlook.starts_with(&format!("https://{host}/calendar/0/addfromweb?url=")),
+                "{outlook}"
+            );
+            assert_eq!(query(outlook, "url"), https, "{id}");
+            assert_eq!(
+                query(outlook, "name"),
+                feed["title"].as_str().unwrap(),
+                "{id}"
+            );
+        }
         for href in &hrefs {
             // Well formed: parses, and nothing in it needs encoding still.
             url::Url::parse(href).unwrap_or_else(|e| panic!("{href}: {e}"));
@@ -106,16 +111,18 @@ fn assert_subscribe_links(out: &Path) {
         assert_eq!(input.len(), 1, "{id}");
         assert_eq!(attr(input[0], "value"), https);
         assert!(input[0].value().attr("readonly").is_some());
+        // The Copy button names the field it copies; the script shows it.
+        let button = select(section, "button[data-copy]");
+        assert_eq!(attr(button[0], "data-copy"), attr(input[0], "id"));
+        assert!(button[0].value().attr("hidden").is_some());
     }
-    // The table of contents points at sections that exist.
-    for link in select(root, "nav a") {
-        let target = attr(link, "href").strip_prefix('#').unwrap();
-        assert_eq!(
-            select(root, &format!("section#{target}")).len(),
-            1,
-            "{target}"
-        );
-    }
+    // The head offers each feed as an alternate of the page.
+    let alternates: Vec<&str> = select(root, "head link[rel=alternate][type='text/calendar']")
+        .into_iter()
+        .map(|l| attr(l, "href"))
+        .collect();
+    let urls: Vec<&str> = feeds.iter().map(|f| f["url"].as_str().unwrap()).collect();
+    assert_eq!(alternates, urls);
 }
 
 /// The manifest describes the files on disk: hashes, event counts, and the
@@ -176,20 +183,33 @@ fn notice_links_are_well_formed_and_encoded() {
     assert_manifest_matches_disk(out.path());
 }
 
+/// The text of the listed windows' `<time>`s and status badges.
+fn listed(root: ElementRef) -> Vec<String> {
+    select(root, "#windows ol.windows > li")
+        .into_iter()
+        .map(|li| {
+            format!(
+                "{} {}",
+                text(select(li, ".when time")[0]),
+                text(select(li, ".when .status")[0])
+            )
+        })
+        .collect()
+}
+
 #[test]
-fn notice_page_shows_each_group_with_its_next_windows() {
+fn notice_page_lists_each_window_once_with_the_groups_it_touches() {
     let out = build_with(&notice(), &["--base-url", BASE]);
     let page = Html::parse_document(&read(out.path(), "index.html"));
     let root = page.root_element();
     assert_eq!(attr(root, "lang"), "ja");
-    let headings: Vec<String> = select(root, "section.feed h2")
+    let headings: Vec<String> = select(root, "details#groups .feed h3")
         .into_iter()
         .map(text)
         .collect();
     assert_eq!(
         headings,
         [
-            "すべてのグループ",
             "楽天市場",
             "RMS サービス",
             "WEB API サービス",
@@ -199,40 +219,119 @@ fn notice_page_shows_each_group_with_its_next_windows() {
             "楽天のメルマガ"
         ]
     );
-    let rms = select(root, "section#feed-rms")[0];
-    let windows = select(rms, "ol.windows > li");
-    let when: Vec<String> = windows
-        .iter()
-        .map(|w| text(select(*w, ".when")[0]))
-        .collect();
     assert_eq!(
-        when,
+        listed(root),
         [
-            "2020年5月17日(日) 02:00–08:45確定",
-            "2020年6月14日(日) 02:00–08:45予定",
-            "2020年7月12日(日) 02:00–08:45予定"
+            "2020年5月17日(日) 02:00–08:45 確定",
+            "2020年6月14日(日) 02:00–08:45 予定",
+            "2020年7月12日(日) 02:00–08:45 予定"
         ]
     );
-    assert_eq!(
-        attr(select(windows[0], "time")[0], "datetime"),
-        "2020-05-17T02:00:00+09:00"
-    );
+    let windows = select(root, "#windows ol.windows > li");
+    // Each carries its instants, for the script to tell past from next.
+    assert_eq!(attr(windows[0], "data-start"), "2020-05-16T17:00:00+00:00");
+    assert_eq!(attr(windows[0], "data-end"), "2020-05-16T23:45:00+00:00");
+    assert_eq!(attr(windows[0], "data-zone"), "Asia/Tokyo");
     let stops: Vec<String> = select(windows[0], "dt.stops + dd li")
         .into_iter()
         .map(text)
         .collect();
-    assert_eq!(stops, ["RMS", "海外販売サービス(店舗設定)"]);
+    assert_eq!(
+        stops,
+        [
+            "楽天市場",
+            "RMS サービス",
+            "WEB API サービス",
+            "コミュニティ"
+        ]
+    );
     let partly: Vec<String> = select(windows[0], "dt.partly + dd li")
         .into_iter()
         .map(text)
         .collect();
-    assert_eq!(partly, ["RMSアプリ（注文管理）"]);
-    // Nothing stops in the points group.
-    let points = select(root, "section#feed-points")[0];
-    assert!(select(points, "dl.impact").is_empty());
-    assert_eq!(select(points, "p.none").len(), 3);
-    // The community group's service with markup-like text is shown as text.
-    assert!(read(out.path(), "index.html").contains("楽天市場 定期メンテナンス – コミュニティ"));
+    assert_eq!(partly, ["RMS サービス"]);
+    // Each links to its window's page, at its own date.
+    let details: Vec<&str> = windows
+        .iter()
+        .map(|w| attr(select(*w, "a.details")[0], "href"))
+        .collect();
+    assert_eq!(
+        details,
+        [
+            "rakuten-ichiba.2020-05-17.html#2020-05-17",
+            "rakuten-ichiba.monthly.html#2020-06-14",
+            "rakuten-ichiba.monthly.html#2020-07-12"
+        ]
+    );
+    for href in details {
+        let (file, anchor) = href.split_once('#').unwrap();
+        let window = Html::parse_document(&read(out.path(), file));
+        assert_eq!(
+            select(window.root_element(), &format!("li[id='{anchor}']")).len(),
+            1
+        );
+    }
+}
+
+/// The text of each cell of a table row.
+fn cells(row: ElementRef) -> Vec<String> {
+    select(row, "th, td").into_iter().map(text).collect()
+}
+
+#[test]
+fn a_window_page_has_the_notices_whole_table_with_its_notes() {
+    let out = build_with(&notice(), &["--base-url", BASE]);
+    let html = read(out.path(), "rakuten-ichiba.2020-05-17.html");
+    let page = Html::parse_document(&html);
+    let root = page.root_element();
+    assert_eq!(attr(root, "lang"), "ja");
+    assert_eq!(text(select(root, "h1")[0]), "2020年5月17日(日)");
+    let groups: Vec<String> = select(root, "section.group h2")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(groups.len(), 7, "{groups:?}");
+    let rms = select(root, "section#group-rms")[0];
+    let rows: Vec<Vec<String>> = select(rms, "tbody tr").into_iter().map(cells).collect();
+    // In the notice's order: stops, partly stops and keeps running mixed.
+    assert_eq!(rows[0][0], "RMS");
+    assert_eq!(rows[0][1], "停止 02:00–08:45");
+    assert!(
+        rows[0][2].contains("・受注管理機能(楽天ペイ)"),
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!(
+        rows[1][..2],
+        [
+            "RMSアプリ",
+            "一部停止 02:00–08:45（利用できない機能: 注文管理）"
+        ]
+    );
+    assert_eq!(rows[2][..2], ["R-Loginメニュー", "停止しません"]);
+    assert_eq!(
+        rows[10][..2],
+        ["海外販売サービス(店舗設定)", "停止 02:00–08:45"]
+    );
+    assert_eq!(rows.len(), 12);
+    let api = select(root, "section#group-web-api")[0];
+    let rows: Vec<Vec<String>> = select(api, "tbody tr").into_iter().map(cells).collect();
+    let stock = rows.iter().find(|r| r[0] == "在庫API").unwrap();
+    assert_eq!(stock[1], "停止しません");
+    assert_eq!(
+        stock[2],
+        "在庫APIは、メンテナンス期間中もご利用いただけます。"
+    );
+    assert_eq!(rows.len(), 13);
+    // Notes, the contact, the occurrence with its revision.
+    assert!(html.contains("注文内容確認メール"), "the calendar's notes");
+    assert!(html.contains("RMSコールセンター"), "the contact");
+    let occurrence = select(root, "li[id='2020-05-17']")[0];
+    assert!(
+        text(occurrence).contains("第1版（2020年5月1日(金)更新）"),
+        "{}",
+        text(occurrence)
+    );
 }
 
 #[test]
@@ -287,7 +386,11 @@ fn markup_in_a_schedule_is_text_on_the_page_and_data_in_the_manifest() {
     let page = Html::parse_document(&html);
     let root = page.root_element();
     // Nothing from the schedule became an element or an attribute.
-    assert!(select(root, "script, img, iframe, b").is_empty(), "{html}");
+    assert!(select(root, "img, iframe, b").is_empty(), "{html}");
+    // One script, the page's own, which holds no schedule text.
+    let scripts = select(root, "script");
+    assert_eq!(scripts.len(), 1);
+    assert!(!text(scripts[0]).contains("alert"));
     assert_eq!(select(root, "style").len(), 1, "only the page's own style");
     for element in select(root, "*") {
         for (name, value) in element.value().attrs() {
@@ -297,23 +400,30 @@ fn markup_in_a_schedule_is_text_on_the_page_and_data_in_the_manifest() {
     }
     // ... and reads exactly as written.
     let section = select(root, "section#feed-xss")[0];
-    assert_eq!(text(select(section, "h2")[0]), "<script>alert(1)</script>");
+    assert_eq!(text(select(section, "h3")[0]), "<script>alert(1)</script>");
     assert_eq!(
-        text(select(section, "p")[1]),
+        text(select(section, "p")[0]),
         "\"><img src=x onerror=alert(2)>"
     );
-    let stops: Vec<String> = select(section, "dt.stops + dd li")
-        .into_iter()
-        .map(text)
-        .collect();
-    assert_eq!(stops, ["<b>bold</b>"]);
-    let partly: Vec<String> = select(section, "dt.partly + dd li")
-        .into_iter()
-        .map(text)
-        .collect();
+    // The window's page: the service names and what is unavailable.
+    let window = read(out.path(), "escaping.w1.html");
+    let window_page = Html::parse_document(&window);
+    let window_root = window_page.root_element();
     assert_eq!(
-        partly,
-        ["a & b (<style>body{display:none}</style> unavailable)"]
+        select(window_root, "script").len(),
+        1,
+        "only the page's own"
+    );
+    assert!(select(window_root, "img, iframe, b").is_empty(), "{window}");
+    let rows: Vec<Vec<String>> = select(window_root, "section#group-xss tbody tr")
+        .into_iter()
+        .map(cells)
+        .collect();
+    assert!(rows.iter().any(|r| r[0] == "<b>bold</b>"), "{rows:?}");
+    assert!(
+        rows.iter()
+            .any(|r| r[1].ends_with("(unavailable: <style>body{display:none}</style>)")),
+        "{rows:?}"
     );
     assert_eq!(
         text(select(root, "h1")[0]),
@@ -348,21 +458,31 @@ fn english_page_lists_what_is_next_after_the_newest_revision() {
     let page = Html::parse_document(&read(out.path(), "index.html"));
     let root = page.root_element();
     assert_eq!(attr(root, "lang"), "en");
-    let db = select(root, "section#feed-db")[0];
-    let when: Vec<String> = select(db, ".when").into_iter().map(text).collect();
     assert_eq!(
-        when,
+        listed(root),
         [
-            "Sun 18 April 2021 03:00–07:00Confirmed",
-            "Sun 30 May 2021 02:00–06:00Cancelled",
-            "Sun 27 June 2021 02:00–06:00Tentative",
-            "Sun 31 October 2021 01:00–02:30Confirmed"
+            "Sun 18 April 2021 03:00–07:00 Confirmed",
+            "Sun 30 May 2021 02:00–06:00 Cancelled",
+            "Sun 27 June 2021 02:00–06:00 Tentative",
+            "Sun 31 October 2021 01:00–02:30 Confirmed"
         ]
     );
-    let api = select(root, "section#feed-api")[0];
-    let when: Vec<String> = select(api, ".when").into_iter().map(text).collect();
-    // Every third month's 5th Sunday: 31 January (past) and 31 October.
-    assert_eq!(when, ["Sun 31 October 2021 01:00–02:30Confirmed"]);
+    // A service's own hours, on its window's page, beside the window's.
+    let night = Html::parse_document(&read(out.path(), "example-ops.night.html"));
+    let rows: Vec<Vec<String>> = select(night.root_element(), "section#group-db tbody tr")
+        .into_iter()
+        .map(cells)
+        .collect();
+    assert_eq!(rows[0][..2], ["primary", "Stops 00:00–02:00"]);
+    assert_eq!(rows[0][2], "Failover to the replica.");
+    assert_eq!(rows[1][..2], ["replica", "Stops 23:00–03:00 (next day)"]);
+    assert_eq!(rows[2][..2], ["backup", "Keeps running"]);
+    // The moved occurrence says where from; the page of its window, too.
+    let first = select(root, "#windows ol.windows > li")[0];
+    assert_eq!(
+        text(select(first, ".changes")[0]),
+        "moved from Sun 25 April 2021 / usually 02:00–06:00"
+    );
     assert_subscribe_links(out.path());
 }
 
@@ -398,7 +518,7 @@ fn old_windows_leave_the_feeds_and_list_past_the_horizon() {
     assert_eq!(app["next"]["start"], "2020-07-05T01:00:00-04:00");
     let page = Html::parse_document(&read(out.path(), "index.html"));
     assert_eq!(
-        select(page.root_element(), "section#feed-app ol.windows > li").len(),
+        select(page.root_element(), "#windows ol.windows > li").len(),
         1
     );
 }
@@ -520,5 +640,139 @@ fn a_feed_address_too_long_for_google_gets_a_warning() {
     assert_eq!(
         stderr.matches("Google Calendar silently fails").count(),
         feeds.len()
+    );
+}
+
+#[test]
+fn every_page_is_html_without_a_parse_error() {
+    for (case, args) in [
+        (notice(), &["--base-url", BASE][..]),
+        (notice(), &[][..]),
+        (case("features"), &["--base-url", BASE][..]),
+        (case("escaping"), &[][..]),
+        // Two windows on one date: their ids on the index must differ.
+        (case("overlap"), &[][..]),
+    ] {
+        let out = build_with(&case, args);
+        let pages: Vec<String> = files(out.path())
+            .into_iter()
+            .map(|(name, _)| name)
+            .filter(|name| name.ends_with(".html"))
+            .collect();
+        assert!(pages.len() > 1, "{pages:?}");
+        for name in pages {
+            let html = read(out.path(), &name);
+            let page = Html::parse_document(&html);
+            // html5ever reports what the HTML standard calls parse errors
+            // (a missing doctype, stray end tags, bad attributes, …).
+            assert!(page.errors.is_empty(), "{name}: {:?}", page.errors);
+            assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\""), "{name}");
+            // Ids are unique on each page: the anchors the feeds link to.
+            let ids: Vec<&str> = select(page.root_element(), "[id]")
+                .into_iter()
+                .map(|e| attr(e, "id"))
+                .collect();
+            let mut unique = ids.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), ids.len(), "{name}: {ids:?}");
+        }
+    }
+}
+
+#[test]
+fn as_of_moves_now_forward_only_and_the_bytes_follow_the_option_not_the_clock() {
+    // 1 June 2020: the notice's first window has ended.
+    let out = build_with(&notice(), &["--base-url", BASE, "--as-of", "2020-06-01"]);
+    let page = Html::parse_document(&read(out.path(), "index.html"));
+    assert_eq!(
+        listed(page.root_element()),
+        [
+            "2020年6月14日(日) 02:00–08:45 予定",
+            "2020年7月12日(日) 02:00–08:45 予定"
+        ]
+    );
+    let manifest = manifest(out.path());
+    assert_eq!(manifest["as_of"], "2020-06-01T09:00:00+09:00");
+    let rms = &manifest["feeds"][1];
+    assert_eq!(rms["next"]["start"], "2020-06-14T02:00:00+09:00");
+    // The same option twice: the same bytes.
+    let again = build_with(
+        &notice(),
+        &["--base-url", BASE, "--as-of", "2020-06-01T00:00:00Z"],
+    );
+    assert_eq!(files(out.path()), files(again.path()));
+    // Earlier than the newest `revised`: the schedules' own "now" stands.
+    let early = build_with(&notice(), &["--base-url", BASE, "--as-of", "2019-01-01"]);
+    let plain = build_with(&notice(), &["--base-url", BASE]);
+    assert_eq!(files(early.path()), files(plain.path()));
+    // Not a date: a usage error that shows both forms.
+    use clap::Parser;
+    let error =
+        internals::Cli::try_parse_from(["maintcal", "build", "--as-of", "tomorrow"]).unwrap_err();
+    assert_eq!(error.exit_code(), 2);
+    let message = error.to_string();
+    assert!(message.contains("2026-05-17T09:00:00Z"), "{message}");
+}
+
+/// Each VEVENT's UID and URL, from a feed's unfolded lines.
+fn event_urls(feed: &Path) -> Vec<(String, Option<String>)> {
+    let text = std::fs::read_to_string(feed).unwrap().replace("\r\n ", "");
+    text.split("BEGIN:VEVENT")
+        .skip(1)
+        .map(|event| {
+            let field = |name: &str| {
+                event
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .map(str::to_owned)
+            };
+            (field("UID:").unwrap(), field("URL:"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_event_links_to_its_windows_page_when_the_address_is_known() {
+    let out = build_with(&notice(), &["--base-url", BASE]);
+    for feed in ["all.ics", "rms.ics", "points.ics"] {
+        let urls = event_urls(&out.path().join(feed));
+        assert_eq!(urls.len(), 2, "{feed}");
+        for (uid, url) in urls {
+            let url = url.unwrap_or_else(|| panic!("{feed}: {uid} has no URL"));
+            let expected = if uid.starts_with("2020-05-17.") {
+                format!("{BASE}rakuten-ichiba.2020-05-17.html#2020-05-17")
+            } else {
+                // The series stands for every occurrence: the page itself.
+                format!("{BASE}rakuten-ichiba.monthly.html")
+            };
+            assert_eq!(url, expected, "{feed}: {uid}");
+        }
+    }
+    // An override links to its own occurrence, which its page anchors.
+    let out = build_with(&case("features"), &["--base-url", BASE]);
+    let urls = event_urls(&out.path().join("db.ics"));
+    let moved = urls
+        .iter()
+        .filter_map(|(_, url)| url.as_deref())
+        .find(|url| url.ends_with("monthly.html#2021-04-25"))
+        .expect("the moved occurrence's URL");
+    let page = read(
+        out.path(),
+        moved.strip_prefix(BASE).unwrap().split('#').next().unwrap(),
+    );
+    let page = Html::parse_document(&page);
+    let occurrence = select(page.root_element(), "li[id='2021-04-25']")[0];
+    assert!(
+        text(occurrence).contains("moved from Sun 25 April 2021"),
+        "{}",
+        text(occurrence)
+    );
+    // Without an address there is no page to link to.
+    let out = build(&notice());
+    assert!(
+        event_urls(&out.path().join("all.ics"))
+            .iter()
+            .all(|(_, url)| url.is_none())
     );
 }

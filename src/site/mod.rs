@@ -1,17 +1,23 @@
 //! Stage 3c: what the subscribe page (`index.html`) and the manifest
 //! (`feeds.json`) say, independent of their formats: for each feed its file,
 //! its public URLs and subscribe links, its size and hash, and its next
-//! windows. Like `feed`, nothing here reads the clock: "next" is relative to
-//! [`crate::horizon::as_of`].
+//! next window; the windows once, and one page per window (`windows`). Like
+//! `feed`, nothing here reads the clock: "next" is relative to
+//! [`crate::horizon::as_of`], and every occurrence carries its instants so
+//! that the page can tell past from next where it is read.
 //!
 //! The subscribe links are wire formats of their own (query parameters of
 //! Google's and Outlook's "add a calendar" pages), so they are built and
 //! unit-tested here.
 
-use crate::expand::{Expanded, Occurrence};
+mod windows;
+
+pub use windows::{PageGroup, PageService, SiteOccurrence, WindowPage};
+
+use crate::expand::Expanded;
 use crate::feed::{ALL_FEED_ID, Feed};
-use crate::schedule::model::{Calendar, ImpactKind, Language, Status};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use crate::schedule::model::{Language, Status};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::{Digest, Sha256};
@@ -32,6 +38,12 @@ pub struct Site {
     pub base_url: Option<String>,
     /// `all` first, then one per group in schedule order.
     pub feeds: Vec<SiteFeed>,
+    /// The first occurrences that end after `as_of`, each once.
+    pub windows: Vec<SiteOccurrence>,
+    /// How many occurrences end after `as_of`.
+    pub windows_count: usize,
+    /// One page per window.
+    pub pages: Vec<WindowPage>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,18 +56,14 @@ pub struct SiteFeed {
     pub title: String,
     pub description: Option<String>,
     pub file_name: String,
-    pub timezone: Tz,
     pub links: Option<Links>,
     /// Number of VEVENTs in the file.
     pub events: usize,
     pub bytes: usize,
     /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
-    /// The first [`NEXT_WINDOWS`] occurrences that end after `as_of`, in
-    /// order.
-    pub upcoming: Vec<Upcoming>,
-    /// How many occurrences end after `as_of`.
-    pub upcoming_count: usize,
+    /// The first occurrence that ends after `as_of`.
+    pub next: Option<Upcoming>,
 }
 
 impl SiteFeed {
@@ -74,35 +82,21 @@ pub struct Links {
     /// clients open it as "subscribe".
     pub webcal: String,
     pub google: String,
+    /// Outlook.com (personal Microsoft accounts).
     pub outlook: String,
+    /// Outlook on the web for Microsoft 365 work or school accounts: the
+    /// same page on another host, which personal accounts cannot open.
+    pub office: String,
 }
 
-/// One occurrence of a window as the page lists it.
+/// A feed's next occurrence, as the manifest gives it.
 #[derive(Debug, Clone)]
 pub struct Upcoming {
     pub window: String,
-    /// Local wall-clock start and end, as the schedule writes them.
-    pub local_start: NaiveDateTime,
-    pub local_end: NaiveDateTime,
-    /// The instants they stand for, in the calendar's zone.
+    /// The instants, in the calendar's zone.
     pub start: DateTime<Tz>,
     pub end: DateTime<Tz>,
     pub status: Status,
-    /// For a group: its services that stop. For `all`: the groups in which
-    /// something stops.
-    pub stops: Vec<Affected>,
-    /// Services (or, for `all`, groups) that keep running with something
-    /// unavailable.
-    pub partly: Vec<Affected>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Affected {
-    pub name: String,
-    /// What is unavailable, for a partial outage.
-    pub unavailable: Option<String>,
-    /// Its own local start and end, where they differ from the window's.
-    pub hours: Option<(NaiveDateTime, NaiveDateTime)>,
 }
 
 /// One rendered file as the page and the manifest describe it: what is
@@ -130,7 +124,6 @@ impl FileRecord {
 pub struct FeedRecord {
     pub id: String,
     pub name: String,
-    pub timezone: Tz,
     pub events: usize,
     pub file: FileRecord,
 }
@@ -140,15 +133,11 @@ impl FeedRecord {
         FeedRecord {
             id: feed.id.clone(),
             name: feed.name.clone(),
-            timezone: feed.timezone,
             events: feed.events.len(),
             file,
         }
     }
 }
-
-/// How many of a feed's next windows the site lists; the rest are counted.
-pub const NEXT_WINDOWS: usize = 5;
 
 /// Builds the site from the table of occurrences and the rendered feeds.
 pub fn plan(
@@ -160,13 +149,13 @@ pub fn plan(
     let schedules = expanded.schedules;
     let first = schedules.calendars.first();
     let timezone = first.map_or(chrono_tz::UTC, |c| c.timezone);
-    let mut upcoming = upcoming(expanded, as_of);
+    let mut next = next_per_feed(expanded, as_of);
+    let (windows, windows_count) = windows::index(expanded, as_of);
     let mut site_feeds: Vec<SiteFeed> = feeds
         .iter()
         .map(|feed| {
             let group = schedules.groups().find(|(_, g)| g.id == feed.id);
             let key = group.map(|(_, g)| g.id.as_str());
-            let (upcoming, upcoming_count) = upcoming.remove(&key).unwrap_or_default();
             SiteFeed {
                 id: feed.id.clone(),
                 group_name: group.map(|(_, g)| g.name.clone()),
@@ -176,13 +165,11 @@ pub fn plan(
                     None => None,
                 },
                 file_name: feed.file.file_name.clone(),
-                timezone: feed.timezone,
                 links: base_url.map(|base| links(base, &feed.file.file_name, &feed.name)),
                 events: feed.events,
                 bytes: feed.file.bytes,
                 sha256: feed.file.sha256.clone(),
-                upcoming,
-                upcoming_count,
+                next: next.remove(&key),
             }
         })
         .collect();
@@ -200,109 +187,57 @@ pub fn plan(
         as_of: as_of.map(|t| t.with_timezone(&timezone)),
         base_url: base_url.map(str::to_owned),
         feeds: site_feeds,
+        windows,
+        windows_count,
+        pages: windows::pages(expanded),
     }
 }
 
-/// For each group (and, under `None`, for all): the first [`NEXT_WINDOWS`]
-/// occurrences that end after `as_of`, in order, and how many there are.
-/// One pass over every occurrence, whatever the number of feeds.
-type Span = (DateTime<Utc>, DateTime<Utc>);
-
-fn upcoming<'s>(
+/// For each group (and, under `None`, for all) its first occurrence that
+/// ends after `as_of`. One pass over every occurrence, whatever the number
+/// of feeds.
+fn next_per_feed<'s>(
     expanded: &'s Expanded,
     as_of: Option<DateTime<Utc>>,
-) -> HashMap<Option<&'s str>, (Vec<Upcoming>, usize)> {
-    let mut found: Vec<(Span, &'s Calendar, &'s Occurrence<'s>)> = Vec::new();
+) -> HashMap<Option<&'s str>, Upcoming> {
+    let mut next: HashMap<Option<&'s str>, Upcoming> = HashMap::new();
     for table in &expanded.calendars {
-        let calendar = table.calendar;
+        let tz = table.calendar.timezone;
         for occurrence in table.by_start() {
             // The instants the feeds give; none where the clocks skip the
             // hours (`expand::span_instants`): no event, so not listed.
-            let Some(span) = occurrence.instants(None) else {
+            let Some((start, end)) = occurrence.instants(None) else {
                 continue;
             };
-            if as_of.is_some_and(|now| span.1 <= now) {
+            if as_of.is_some_and(|now| end <= now) {
                 continue;
             }
-            found.push((span, calendar, occurrence));
-        }
-    }
-    // Calendars are each in order already; merge them by start instant.
-    found.sort_by(|a, b| (a.0.0, &a.2.window.id).cmp(&(b.0.0, &b.2.window.id)));
-    let mut lists: HashMap<Option<&'s str>, (Vec<Upcoming>, usize)> = HashMap::new();
-    let mut add = |key: Option<&'s str>, make: &dyn Fn() -> Upcoming| {
-        let (list, count) = lists.entry(key).or_default();
-        *count += 1;
-        if list.len() < NEXT_WINDOWS {
-            list.push(make());
-        }
-    };
-    for ((start, end), calendar, occurrence) in found {
-        let tz = calendar.timezone;
-        let upcoming = |stops, partly| Upcoming {
-            window: occurrence.window.id.clone(),
-            local_start: occurrence.start,
-            local_end: occurrence.end,
-            start: start.with_timezone(&tz),
-            end: end.with_timezone(&tz),
-            status: occurrence.status,
-            stops,
-            partly,
-        };
-        // The feed of every group names the groups in which something stops.
-        add(None, &|| {
-            let groups = |wanted: fn(&ImpactKind) -> bool| {
+            let upcoming = Upcoming {
+                window: occurrence.window.id.clone(),
+                start: start.with_timezone(&tz),
+                end: end.with_timezone(&tz),
+                status: occurrence.status,
+            };
+            let keys = std::iter::once(None).chain(
                 occurrence
                     .window
                     .impacts
                     .iter()
-                    .filter(|impact| impact.services.iter().any(|s| wanted(&s.kind)))
-                    .filter_map(|impact| calendar.group(&impact.group))
-                    .map(|g| Affected {
-                        name: g.name.clone(),
-                        unavailable: None,
-                        hours: None,
+                    .map(|impact| Some(impact.group.as_str())),
+            );
+            for key in keys {
+                // Earlier start wins; calendars are merged here.
+                next.entry(key)
+                    .and_modify(|found| {
+                        if (upcoming.start, &upcoming.window) < (found.start, &found.window) {
+                            *found = upcoming.clone();
+                        }
                     })
-                    .collect::<Vec<_>>()
-            };
-            upcoming(
-                groups(|k| matches!(k, ImpactKind::Stops)),
-                groups(|k| matches!(k, ImpactKind::Partial { .. })),
-            )
-        });
-        // A group's feed names its services.
-        for impact in &occurrence.window.impacts {
-            add(Some(impact.group.as_str()), &|| {
-                let services = |wanted: fn(&ImpactKind) -> bool| {
-                    impact
-                        .services
-                        .iter()
-                        .filter(|s| wanted(&s.kind))
-                        // Not its own hours where the clocks skip them.
-                        .filter(|s| occurrence.instants(s.hours).is_some())
-                        .map(|s| service(occurrence, s))
-                        .collect::<Vec<_>>()
-                };
-                upcoming(
-                    services(|k| matches!(k, ImpactKind::Stops)),
-                    services(|k| matches!(k, ImpactKind::Partial { .. })),
-                )
-            });
+                    .or_insert_with(|| upcoming.clone());
+            }
         }
     }
-    lists
-}
-
-fn service(occurrence: &Occurrence, service: &crate::schedule::model::ServiceImpact) -> Affected {
-    let hours = occurrence.slot_times(service.hours);
-    Affected {
-        name: service.service.clone(),
-        unavailable: match &service.kind {
-            ImpactKind::Partial { unavailable } => Some(unavailable.clone()),
-            _ => None,
-        },
-        hours: (hours != (occurrence.start, occurrence.end)).then_some(hours),
-    }
+    next
 }
 
 /// Characters left as they are in a query parameter value: RFC 3986's
@@ -339,6 +274,11 @@ pub fn links(base: &str, file_name: &str, name: &str) -> Links {
             query_value(&https),
             query_value(name)
         ),
+        office: format!(
+            "https://outlook.office.com/calendar/0/addfromweb?url={}&name={}",
+            query_value(&https),
+            query_value(name)
+        ),
         webcal,
         https,
     }
@@ -371,6 +311,10 @@ mod tests {
         assert_eq!(
             links.outlook,
             "https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Fexample.github.io%2Fmaint%20cal%2Frms.ics&name=%E6%A5%BD%E5%A4%A9%20%26%20%3CRMS%3E"
+        );
+        assert_eq!(
+            links.office,
+            "https://outlook.office.com/calendar/0/addfromweb?url=https%3A%2F%2Fexample.github.io%2Fmaint%20cal%2Frms.ics&name=%E6%A5%BD%E5%A4%A9%20%26%20%3CRMS%3E"
         );
     }
 
