@@ -9,7 +9,7 @@
 //! unit-tested here.
 
 use crate::expand::{Expanded, Occurrence};
-use crate::feed::{ALL_FEED_ID, Feed};
+use crate::feed::{ALL_FEED_ID, Feed, FeedService};
 use crate::schedule::model::{Calendar, ImpactKind, Language, Status};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -56,6 +56,9 @@ pub struct SiteFeed {
     pub upcoming: Vec<Upcoming>,
     /// How many occurrences end after `as_of`.
     pub upcoming_count: usize,
+    /// For a service's own feed: which service of which group (the page
+    /// lists it under its group, not as a section of its own).
+    pub service: Option<FeedService>,
 }
 
 impl SiteFeed {
@@ -133,6 +136,7 @@ pub struct FeedRecord {
     pub timezone: Tz,
     pub events: usize,
     pub file: FileRecord,
+    pub service: Option<FeedService>,
 }
 
 impl FeedRecord {
@@ -143,6 +147,7 @@ impl FeedRecord {
             timezone: feed.timezone,
             events: feed.events.len(),
             file,
+            service: feed.service.clone(),
         }
     }
 }
@@ -164,8 +169,14 @@ pub fn plan(
     let mut site_feeds: Vec<SiteFeed> = feeds
         .iter()
         .map(|feed| {
-            let group = schedules.groups().find(|(_, g)| g.id == feed.id);
-            let key = group.map(|(_, g)| g.id.as_str());
+            // A service's feed is keyed by its group and service.
+            let group_id = feed.service.as_ref().map_or(&feed.id, |s| &s.group);
+            let group = schedules.groups().find(|(_, g)| g.id == *group_id);
+            let key = match (group, &feed.service) {
+                (None, _) => Key::All,
+                (Some((_, g)), None) => Key::Group(&g.id),
+                (Some((_, g)), Some(service)) => Key::Service(&g.id, &service.name),
+            };
             let (upcoming, upcoming_count) = upcoming.remove(&key).unwrap_or_default();
             SiteFeed {
                 id: feed.id.clone(),
@@ -183,6 +194,7 @@ pub fn plan(
                 sha256: feed.file.sha256.clone(),
                 upcoming,
                 upcoming_count,
+                service: feed.service.clone(),
             }
         })
         .collect();
@@ -203,13 +215,22 @@ pub fn plan(
     }
 }
 
-/// For each group (and, under `None`, for all): the first [`NEXT_WINDOWS`]
-/// occurrences that end after `as_of`, in order, and how many there are.
-/// One pass over every occurrence, whatever the number of feeds.
+/// Which feed's list of next windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key<'s> {
+    All,
+    Group(&'s str),
+    /// A group's id and one of its services that has a feed of its own.
+    Service(&'s str, &'s str),
+}
+
+/// For each feed: the first [`NEXT_WINDOWS`] occurrences that end after
+/// `as_of`, in order, and how many there are. One pass over every
+/// occurrence, whatever the number of feeds.
 fn upcoming<'s>(
     expanded: &'s Expanded,
     as_of: Option<DateTime<Utc>>,
-) -> HashMap<Option<&'s str>, (Vec<Upcoming>, usize)> {
+) -> HashMap<Key<'s>, (Vec<Upcoming>, usize)> {
     let mut found: Vec<(DateTime<Utc>, &'s Calendar, &'s Occurrence<'s>)> = Vec::new();
     for table in &expanded.calendars {
         let calendar = table.calendar;
@@ -222,8 +243,8 @@ fn upcoming<'s>(
     }
     // Calendars are each in order already; merge them by start instant.
     found.sort_by(|a, b| (a.0, &a.2.window.id).cmp(&(b.0, &b.2.window.id)));
-    let mut lists: HashMap<Option<&'s str>, (Vec<Upcoming>, usize)> = HashMap::new();
-    let mut add = |key: Option<&'s str>, make: &dyn Fn() -> Upcoming| {
+    let mut lists: HashMap<Key<'s>, (Vec<Upcoming>, usize)> = HashMap::new();
+    let mut add = |key: Key<'s>, make: &dyn Fn() -> Upcoming| {
         let (list, count) = lists.entry(key).or_default();
         *count += 1;
         if list.len() < NEXT_WINDOWS {
@@ -243,7 +264,7 @@ fn upcoming<'s>(
             partly,
         };
         // The feed of every group names the groups in which something stops.
-        add(None, &|| {
+        add(Key::All, &|| {
             let groups = |wanted: fn(&ImpactKind) -> bool| {
                 occurrence
                     .window
@@ -265,7 +286,7 @@ fn upcoming<'s>(
         });
         // A group's feed names its services.
         for impact in &occurrence.window.impacts {
-            add(Some(impact.group.as_str()), &|| {
+            add(Key::Group(impact.group.as_str()), &|| {
                 let services = |wanted: fn(&ImpactKind) -> bool| {
                     impact
                         .services
@@ -279,6 +300,24 @@ fn upcoming<'s>(
                     services(|k| matches!(k, ImpactKind::Partial { .. })),
                 )
             });
+            // A service's feed: the windows that stop or partly stop it.
+            let Some(group) = calendar.group(&impact.group) else {
+                continue;
+            };
+            for feed in &group.service_feeds {
+                let Some(s) = (impact.services.iter())
+                    .find(|s| s.service == feed.service && s.kind.is_outage())
+                else {
+                    continue;
+                };
+                add(Key::Service(&group.id, &feed.service), &|| {
+                    let listed = vec![service(occurrence, s)];
+                    match s.kind {
+                        ImpactKind::Stops => upcoming(listed, Vec::new()),
+                        _ => upcoming(Vec::new(), listed),
+                    }
+                });
+            }
         }
     }
     lists

@@ -47,6 +47,16 @@ pub struct Words {
     /// Around what a partly stopped service lacks.
     pub lacking: (&'static str, &'static str),
 
+    // ---- the notices feed (Atom) and service feeds ---------------------------
+    /// After the calendars' names: the title of the feed of notices.
+    pub notices_title: &'static str,
+    /// Heads the dates of a recurring window in its notice.
+    pub dates_heading: &'static str,
+    /// The page's link to the feed of notices.
+    pub notices_link: &'static str,
+    /// Heads a group's list of its services' own feeds on the page.
+    pub service_feeds_heading: &'static str,
+
     // ---- the subscribe page --------------------------------------------------
     pub all_groups: &'static str,
     pub contents: &'static str,
@@ -150,6 +160,10 @@ static JAPANESE: Words = Words {
     group_heading: ("◆", ""),
     group_note: "※",
     lacking: ("（利用できない機能: ", "）"),
+    notices_title: "お知らせ",
+    dates_heading: "日程",
+    notices_link: "お知らせをフィードリーダーで読む (Atom)",
+    service_feeds_heading: "サービスごとのカレンダー",
     all_groups: "すべてのグループ",
     contents: "カレンダー",
     tip: "「購読」すると、予定の追加や変更がカレンダーに自動で反映されます。.ics のダウンロードは一度きりの取り込みで、その後の変更は反映されません。Google カレンダーへの反映には最大で 1 日ほどかかります。",
@@ -201,6 +215,10 @@ static ENGLISH: Words = Words {
     group_heading: ("[", "]"),
     group_note: "* ",
     lacking: (" (unavailable: ", ")"),
+    notices_title: "notices",
+    dates_heading: "Dates",
+    notices_link: "Read the notices in a feed reader (Atom)",
+    service_feeds_heading: "One service only",
     all_groups: "All groups",
     contents: "Calendars",
     tip: "Subscribe, and new or changed windows reach your calendar by themselves. Downloading the .ics is a one-time import: later changes do not reach it. Google Calendar can take up to a day to pick up a change.",

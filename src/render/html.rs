@@ -40,10 +40,14 @@ impl SiteFormat for Html {
                 .map(|t| words.as_of.replace("{date}", &words.date(t.naive_local()))),
             has_links: site.base_url.is_some(),
             words,
-            feeds: site
-                .feeds
-                .iter()
-                .map(|feed| feed_view(words, feed))
+            notices: notices_link(site),
+            // A service's own feed is listed under its group, not a section.
+            feeds: (site.feeds.iter())
+                .filter(|feed| feed.service.is_none())
+                .map(|feed| FeedView {
+                    services: service_feeds(site, feed),
+                    ..feed_view(words, feed)
+                })
                 .collect(),
         };
         let mut html = page.render()?;
@@ -63,7 +67,47 @@ struct Page<'a> {
     as_of: Option<String>,
     has_links: bool,
     words: &'static Words,
+    notices: NoticesLink,
     feeds: Vec<FeedView<'a>>,
+}
+
+/// The feed of notices: `<link rel="alternate">` in `<head>` and a visible
+/// link.
+struct NoticesLink {
+    href: String,
+    media_type: &'static str,
+}
+
+fn notices_link(site: &Site) -> NoticesLink {
+    let file = super::atom::FILE_NAME;
+    NoticesLink {
+        href: site
+            .base_url
+            .as_ref()
+            .map_or_else(|| file.to_owned(), |base| format!("{base}{file}")),
+        media_type: super::atom::MEDIA_TYPE,
+    }
+}
+
+/// One service's own feed, listed under its group.
+struct ServiceFeedView<'a> {
+    name: &'a str,
+    file_name: &'a str,
+    links: Option<&'a Links>,
+}
+
+/// The feeds of `group`'s services, in the site's (the group's) order.
+fn service_feeds<'a>(site: &'a Site, group: &SiteFeed) -> Vec<ServiceFeedView<'a>> {
+    (site.feeds.iter())
+        .filter_map(|feed| {
+            let service = feed.service.as_ref()?;
+            (service.group == group.id).then_some(ServiceFeedView {
+                name: &service.name,
+                file_name: &feed.file_name,
+                links: feed.links.as_ref(),
+            })
+        })
+        .collect()
 }
 
 struct FeedView<'a> {
@@ -79,6 +123,7 @@ struct FeedView<'a> {
     windows: Vec<WindowView>,
     /// "and 3 more", when the list is cut.
     more: Option<String>,
+    services: Vec<ServiceFeedView<'a>>,
 }
 
 struct WindowView {
@@ -114,6 +159,7 @@ fn feed_view<'a>(words: &'static Words, feed: &'a SiteFeed) -> FeedView<'a> {
         timezone: words.times_in.replace("{zone}", feed.timezone.name()),
         windows,
         more: (hidden > 0).then(|| words.more.replace("{count}", &hidden.to_string())),
+        services: Vec::new(),
     }
 }
 

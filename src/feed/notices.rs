@@ -1,0 +1,179 @@
+//! What the feed of notices (`notices.atom`) says, independent of Atom: one
+//! notice per window, and one per changed occurrence of a recurring window,
+//! each dated by its own `revised` (never the clock), in the words the
+//! `all` feed uses for it (summary and description), so a reader and a
+//! calendar say the same thing.
+//!
+//! Notice ids are derived from ids only (calendar, window, and the rule's
+//! date for a changed occurrence), so a feed reader keeps one item per
+//! window however often it is revised, and shows it again as updated.
+
+use super::text;
+use crate::expand::{Expanded, Occurrence, WindowOccurrences};
+use crate::schedule::model::{Calendar, Slot, Timing};
+use crate::words::Words;
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// How many dates of a recurring window its notice lists; the calendar
+/// feeds have them all.
+pub const DATES_LISTED: usize = 12;
+
+/// The feed of notices of every calendar.
+#[derive(Debug, Clone)]
+pub struct Notices {
+    /// The calendars' ids, for the feed's own id.
+    pub calendar_ids: Vec<String>,
+    /// The calendars' names, and what the feed is.
+    pub title: String,
+    /// Who publishes the notices: the calendars' names.
+    pub author: String,
+    /// The newest `updated` of any notice; `None` when there is none.
+    pub updated: Option<DateTime<Utc>>,
+    /// Newest first, then by key.
+    pub entries: Vec<Notice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub calendar_id: String,
+    pub window_id: String,
+    /// For a changed occurrence: the date the rule gives for it.
+    pub rule_date: Option<NaiveDate>,
+    /// When the window (or the change) was last revised.
+    pub updated: DateTime<Utc>,
+    pub title: String,
+    /// Plain text, lines separated by `\n`.
+    pub content: String,
+}
+
+impl Notice {
+    /// What the notice's id is derived from: `<calendar>/<window>[/<date>]`.
+    pub fn key(&self) -> String {
+        let mut key = format!("{}/{}", self.calendar_id, self.window_id);
+        if let Some(date) = self.rule_date {
+            key.push_str(&date.format("/%Y-%m-%d").to_string());
+        }
+        key
+    }
+}
+
+pub fn plan(expanded: &Expanded) -> Notices {
+    let mut entries = Vec::new();
+    for table in &expanded.calendars {
+        for window in &table.windows {
+            entries.extend(window_notices(table.calendar, window));
+        }
+    }
+    entries.sort_by(|a, b| (b.updated, a.key()).cmp(&(a.updated, b.key())));
+    let names: Vec<&str> = (expanded.schedules.calendars.iter())
+        .map(|c| c.name.as_str())
+        .collect();
+    let author = names.join(" / ");
+    let words = Words::of(
+        (expanded.schedules.calendars.first())
+            .map_or(crate::schedule::model::Language::English, |c| c.language),
+    );
+    Notices {
+        calendar_ids: (expanded.schedules.calendars.iter())
+            .map(|c| c.id.clone())
+            .collect(),
+        title: format!("{author} – {}", words.notices_title),
+        author,
+        updated: entries.iter().map(|entry| entry.updated).max(),
+        entries,
+    }
+}
+
+/// The window's notice, then one per changed occurrence.
+fn window_notices(calendar: &Calendar, window: &WindowOccurrences) -> Vec<Notice> {
+    let words = Words::of(calendar.language);
+    let occurrences = &window.occurrences;
+    // The window as planned: its first occurrence the rule gives unchanged
+    // (or, if every one is changed, its first).
+    let Some(plain) = (occurrences.iter().find(|o| o.change.is_none())).or(occurrences.first())
+    else {
+        return Vec::new();
+    };
+    let notice = |occurrence: &Occurrence,
+                  rule_date: Option<NaiveDate>,
+                  updated: DateTime<Utc>,
+                  title_dates: String| {
+        let (summary, mut content) = compose(words, calendar, occurrence);
+        if rule_date.is_none() && matches!(window.window.timing, Timing::Recurring(_)) {
+            content.push_str("\n\n");
+            content.push_str(words.dates_heading);
+            content.push_str(":\n");
+            for o in occurrences.iter().take(DATES_LISTED) {
+                content.push_str(words.bullet);
+                content.push_str(&words.date(o.start));
+                content.push(' ');
+                words.push_time_range(&mut content, o.start, o.end);
+                content.push('\n');
+            }
+            if occurrences.len() > DATES_LISTED {
+                content.push_str(words.bullet);
+                content.push_str("…\n");
+            }
+            content.truncate(content.trim_end().len());
+        }
+        Notice {
+            calendar_id: calendar.id.clone(),
+            window_id: window.window.id.clone(),
+            rule_date,
+            updated,
+            title: format!("{title_dates} {summary}"),
+            content,
+        }
+    };
+    let dates = match (occurrences.first(), occurrences.last()) {
+        (Some(first), Some(last)) if occurrences.len() > 1 => {
+            format!("{} – {}", words.date(first.start), words.date(last.start))
+        }
+        _ => words.date(plain.start),
+    };
+    let mut notices = vec![notice(plain, None, window.window.revised, dates)];
+    for occurrence in occurrences {
+        if let Some(change) = occurrence.change {
+            notices.push(notice(
+                occurrence,
+                Some(occurrence.rule_date),
+                change.revised,
+                words.date(occurrence.start),
+            ));
+        }
+    }
+    notices
+}
+
+/// The `all` feed's words for the occurrence's whole window: its summary,
+/// and every group's services (with their own hours), notes and the rest.
+fn compose(words: &Words, calendar: &Calendar, occurrence: &Occurrence) -> (String, String) {
+    let window = occurrence.window;
+    let services = || window.impacts.iter().flat_map(|impact| &impact.services);
+    let subject = text::window_title_for_all(calendar, window);
+    let times = (occurrence.start, occurrence.end);
+    let summary = text::summary(
+        words,
+        occurrence.status,
+        &subject,
+        text::kind_of(services()),
+        times,
+    );
+    let mut description = String::new();
+    for (index, impact) in window.impacts.iter().enumerate() {
+        let Some(group) = calendar.group(&impact.group) else {
+            continue;
+        };
+        if index > 0 {
+            description.push('\n');
+        }
+        text::group_heading(&mut description, words, &group.name);
+        let slot = Slot {
+            range: None,
+            services: impact.services.iter().collect(),
+        };
+        text::describe_slot(&mut description, words, &slot, &impact.notes);
+    }
+    text::describe_common(&mut description, words, calendar, occurrence, None);
+    (summary, description)
+}

@@ -1,0 +1,146 @@
+//! `service_feeds` on a group: which of its services get a feed of their
+//! own, and the id each feed's file is named by (`out/<group>.<id>.ics`).
+//! Ids come from the service's name unless the entry gives one; they must
+//! be slugs that start with a letter (so that a UID's `.<id>` part can never
+//! read as a `.<HHMM-HHMM>` sub-range), and distinct within the group.
+
+use super::{Validator, suggestion};
+use crate::schedule::model::ServiceFeed;
+use crate::schedule::source::{ServiceFeedEntry, ServiceFeedsSource};
+use std::ops::Range;
+use toml::Spanned;
+
+/// The longest id derived from a service's name.
+const MAX_DERIVED_ID_LEN: usize = 40;
+
+impl Validator {
+    pub(super) fn service_feeds(
+        &mut self,
+        group_id: &str,
+        services: &[String],
+        source: &Spanned<ServiceFeedsSource>,
+    ) -> Vec<ServiceFeed> {
+        // (service, id given, span to point at)
+        let wanted: Vec<(String, Option<&Spanned<String>>, Range<usize>)> = match source.get_ref()
+        {
+            ServiceFeedsSource::All(false) => Vec::new(),
+            ServiceFeedsSource::All(true) => services
+                .iter()
+                .map(|service| (service.clone(), None, source.span()))
+                .collect(),
+            ServiceFeedsSource::Some(entries) => entries
+                .iter()
+                .map(|entry| {
+                    let ServiceFeedEntry { service, id } = entry.get_ref();
+                    // A bare name carries its span on the outer `Spanned`.
+                    let span = if service.span().is_empty() {
+                        entry.span()
+                    } else {
+                        service.span()
+                    };
+                    (service.get_ref().clone(), id.as_ref(), span)
+                })
+                .collect(),
+        };
+        let mut feeds: Vec<ServiceFeed> = Vec::new();
+        for (service, given, span) in wanted {
+            if !services.contains(&service) {
+                let known: Vec<&str> = services.iter().map(String::as_str).collect();
+                self.error_help(
+                    span,
+                    format!("group `{group_id}` has no service `{service}` to give a feed"),
+                    suggestion(&service, &known),
+                );
+                continue;
+            }
+            if feeds.iter().any(|feed| feed.service == service) {
+                self.error_help(
+                    span,
+                    format!("service `{service}` is listed twice under service_feeds"),
+                    "list each service once",
+                );
+                continue;
+            }
+            let id = match given {
+                Some(id) => {
+                    let text = self.id(id, "service feed id");
+                    if !text.starts_with(|c: char| c.is_ascii_lowercase()) {
+                        self.error_help(
+                            id.span(),
+                            format!("service feed id `{text}` must start with a letter"),
+                            format!("e.g. id = \"s-{text}\""),
+                        );
+                    }
+                    text
+                }
+                None => {
+                    let slug = slug(&service);
+                    let usable = slug.starts_with(|c: char| c.is_ascii_lowercase())
+                        && slug.len() <= MAX_DERIVED_ID_LEN;
+                    if !usable {
+                        self.error_help(
+                            span,
+                            format!(
+                                "service `{service}` gives no usable file name for its feed \
+                                 (out/{group_id}.<id>.ics)"
+                            ),
+                            format!(
+                                "give it an id: service_feeds = [{{ service = \"{service}\", id = \"…\" }}] \
+                                 (a-z, 0-9 and -, starting with a letter)"
+                            ),
+                        );
+                        continue;
+                    }
+                    slug
+                }
+            };
+            if let Some(other) = feeds.iter().find(|feed| feed.id == id) {
+                let other = other.service.clone();
+                self.error_help(
+                    span,
+                    format!(
+                        "services `{other}` and `{service}` would both get the feed \
+                         out/{group_id}.{id}.ics"
+                    ),
+                    format!("give one an id of its own: {{ service = \"{service}\", id = \"…\" }}"),
+                );
+                continue;
+            }
+            feeds.push(ServiceFeed { id, service });
+        }
+        // In the group's order, whatever the list's.
+        feeds.sort_by_key(|feed| services.iter().position(|s| *s == feed.service));
+        feeds
+    }
+}
+
+/// A service's name as an id: ASCII letters and digits, lower-cased, every
+/// run of anything else one `-`, none at either end (`Order API` →
+/// `order-api`; `RMSアプリ` → `rms`).
+pub(super) fn slug(name: &str) -> String {
+    let mut slug = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::slug;
+
+    #[test]
+    fn slugs_keep_ascii_letters_and_digits() {
+        assert_eq!(slug("Order API"), "order-api");
+        assert_eq!(slug("  Event notifications (v2) "), "event-notifications-v2");
+        assert_eq!(slug("RMSアプリ"), "rms");
+        assert_eq!(slug("ポイント"), "");
+    }
+}
