@@ -123,7 +123,10 @@ mod tests {
         assert_ne!(id, notice_id("shop/may/2020-06-14"));
         let uuid = id.strip_prefix("urn:uuid:").unwrap();
         let parts: Vec<&str> = uuid.split('-').collect();
-        assert_eq!(parts.iter().map(|p| p.len()).collect::<Vec<_>>(), [8, 4, 4, 4, 12]);
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            [8, 4, 4, 4, 12]
+        );
         assert!(parts[2].starts_with('8'), "{id}");
         assert!("89ab".contains(&parts[3][..1]), "{id}");
     }

@@ -694,7 +694,13 @@ proptest! {
         match result {
             Ok(()) => {
                 expected.extend(
-                    ["out", "out/all.ics", "out/feeds.json", "out/index.html"].map(str::to_owned),
+                    [
+                        "out",
+                        "out/all.ics",
+                        "out/feeds.json",
+                        "out/index.html",
+                        "out/notices.atom",
+                    ].map(str::to_owned),
                 );
                 expected.push(format!("out/{id}.ics"));
             }

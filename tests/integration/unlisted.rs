@@ -68,7 +68,14 @@ fn rest_gives_the_feeds_and_list_that_listing_the_services_gives() {
     let (with_rest, listed) = (files(with_rest.path()), files(listed.path()));
     assert_eq!(
         with_rest.iter().map(|(name, _)| name).collect::<Vec<_>>(),
-        ["all.ics", "db.ics", "feeds.json", "index.html", "web.ics"]
+        [
+            "all.ics",
+            "db.ics",
+            "feeds.json",
+            "index.html",
+            "notices.atom",
+            "web.ics"
+        ]
     );
     for ((name, a), (_, b)) in with_rest.iter().zip(&listed) {
         assert!(a == b, "{name} differs from the spelt-out schedule");

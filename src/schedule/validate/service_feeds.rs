@@ -10,6 +10,9 @@ use crate::schedule::source::{ServiceFeedEntry, ServiceFeedsSource};
 use std::ops::Range;
 use toml::Spanned;
 
+/// A service asked for: its name, the id given if any, and where to point.
+type Wanted<'s> = (String, Option<&'s Spanned<String>>, Range<usize>);
+
 /// The longest id derived from a service's name.
 const MAX_DERIVED_ID_LEN: usize = 40;
 
@@ -20,9 +23,7 @@ impl Validator {
         services: &[String],
         source: &Spanned<ServiceFeedsSource>,
     ) -> Vec<ServiceFeed> {
-        // (service, id given, span to point at)
-        let wanted: Vec<(String, Option<&Spanned<String>>, Range<usize>)> = match source.get_ref()
-        {
+        let wanted: Vec<Wanted> = match source.get_ref() {
             ServiceFeedsSource::All(false) => Vec::new(),
             ServiceFeedsSource::All(true) => services
                 .iter()
@@ -139,7 +140,10 @@ mod tests {
     #[test]
     fn slugs_keep_ascii_letters_and_digits() {
         assert_eq!(slug("Order API"), "order-api");
-        assert_eq!(slug("  Event notifications (v2) "), "event-notifications-v2");
+        assert_eq!(
+            slug("  Event notifications (v2) "),
+            "event-notifications-v2"
+        );
         assert_eq!(slug("RMSアプリ"), "rms");
         assert_eq!(slug("ポイント"), "");
     }
