@@ -310,11 +310,24 @@ fn upcoming<'s>(
                 else {
                     continue;
                 };
+                // Over the service's own hours, as its feed's event is; none
+                // where those hours do not exist that day (nor in the feed).
+                let Some((own_start, own_end)) = occurrence.instants(s.hours) else {
+                    continue;
+                };
                 add(Key::Service(&group.id, &feed.service), &|| {
                     let listed = vec![service(occurrence, s)];
-                    match s.kind {
-                        ImpactKind::Stops => upcoming(listed, Vec::new()),
-                        _ => upcoming(Vec::new(), listed),
+                    let (stops, partly) = match s.kind {
+                        ImpactKind::Stops => (listed, Vec::new()),
+                        _ => (Vec::new(), listed),
+                    };
+                    let (local_start, local_end) = occurrence.slot_times(s.hours);
+                    Upcoming {
+                        local_start,
+                        local_end,
+                        start: own_start.with_timezone(&tz),
+                        end: own_end.with_timezone(&tz),
+                        ..upcoming(stops, partly)
                     }
                 });
             }

@@ -18,6 +18,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 /// feeds have them all.
 pub const DATES_LISTED: usize = 12;
 
+/// How many notices the feed keeps: the most recently revised. A reader
+/// only ever shows what is new, and a schedule of thousands of windows
+/// would otherwise make a feed of many megabytes.
+pub const NOTICES_KEPT: usize = 100;
+
 /// The feed of notices of every calendar.
 #[derive(Debug, Clone)]
 pub struct Notices {
@@ -29,7 +34,7 @@ pub struct Notices {
     pub author: String,
     /// The newest `updated` of any notice; `None` when there is none.
     pub updated: Option<DateTime<Utc>>,
-    /// Newest first, then by key.
+    /// Newest first, then by key; at most [`NOTICES_KEPT`].
     pub entries: Vec<Notice>,
 }
 
@@ -58,13 +63,39 @@ impl Notice {
 }
 
 pub fn plan(expanded: &Expanded) -> Notices {
-    let mut entries = Vec::new();
+    // Which notices are kept is known from dates and ids alone: only those
+    // get their words composed.
+    let mut chosen: Vec<(DateTime<Utc>, Wanted)> = Vec::new();
     for table in &expanded.calendars {
         for window in &table.windows {
-            entries.extend(window_notices(table.calendar, window));
+            if window.occurrences.is_empty() {
+                continue;
+            }
+            let whole = Wanted {
+                calendar: table.calendar,
+                window,
+                change: None,
+            };
+            chosen.push((window.window.revised, whole));
+            for (index, occurrence) in window.occurrences.iter().enumerate() {
+                if let Some(change) = occurrence.change {
+                    let one = Wanted {
+                        change: Some(index),
+                        ..whole
+                    };
+                    chosen.push((change.revised, one));
+                }
+            }
         }
     }
-    entries.sort_by(|a, b| (b.updated, a.key()).cmp(&(a.updated, b.key())));
+    let keys: Vec<String> = chosen.iter().map(|(_, wanted)| wanted.key()).collect();
+    let mut order: Vec<usize> = (0..chosen.len()).collect();
+    order.sort_by(|&a, &b| (chosen[b].0, &keys[a]).cmp(&(chosen[a].0, &keys[b])));
+    order.truncate(NOTICES_KEPT);
+    let entries: Vec<Notice> = order
+        .iter()
+        .map(|&index| chosen[index].1.notice())
+        .collect();
     let names: Vec<&str> = (expanded.schedules.calendars.iter())
         .map(|c| c.name.as_str())
         .collect();
@@ -84,16 +115,40 @@ pub fn plan(expanded: &Expanded) -> Notices {
     }
 }
 
-/// The window's notice, then one per changed occurrence.
-fn window_notices(calendar: &Calendar, window: &WindowOccurrences) -> Vec<Notice> {
+/// A notice to write: a window's, or one changed occurrence's.
+#[derive(Clone, Copy)]
+struct Wanted<'e> {
+    calendar: &'e Calendar,
+    window: &'e WindowOccurrences<'e>,
+    /// The changed occurrence's index among the window's occurrences.
+    change: Option<usize>,
+}
+
+impl Wanted<'_> {
+    fn key(&self) -> String {
+        let mut key = format!("{}/{}", self.calendar.id, self.window.window.id);
+        if let Some(index) = self.change {
+            let date = self.window.occurrences[index].rule_date;
+            key.push_str(&date.format("/%Y-%m-%d").to_string());
+        }
+        key
+    }
+
+    fn notice(&self) -> Notice {
+        window_notice(self.calendar, self.window, self.change)
+    }
+}
+
+/// The window's notice, or that of its changed occurrence at `change`.
+fn window_notice(calendar: &Calendar, window: &WindowOccurrences, change: Option<usize>) -> Notice {
     let words = Words::of(calendar.language);
     let occurrences = &window.occurrences;
     // The window as planned: its first occurrence the rule gives unchanged
-    // (or, if every one is changed, its first).
-    let Some(plain) = (occurrences.iter().find(|o| o.change.is_none())).or(occurrences.first())
-    else {
-        return Vec::new();
-    };
+    // (or, if every one is changed, its first); callers skip a window with
+    // no occurrence.
+    let plain = (occurrences.iter().find(|o| o.change.is_none()))
+        .or(occurrences.first())
+        .expect("a window with occurrences");
     let notice = |occurrence: &Occurrence,
                   rule_date: Option<NaiveDate>,
                   updated: DateTime<Utc>,
@@ -125,24 +180,23 @@ fn window_notices(calendar: &Calendar, window: &WindowOccurrences) -> Vec<Notice
             content,
         }
     };
+    if let Some(occurrence) = change.and_then(|index| occurrences.get(index))
+        && let Some(change) = occurrence.change
+    {
+        return notice(
+            occurrence,
+            Some(occurrence.rule_date),
+            change.revised,
+            words.date(occurrence.start),
+        );
+    }
     let dates = match (occurrences.first(), occurrences.last()) {
         (Some(first), Some(last)) if occurrences.len() > 1 => {
             format!("{} – {}", words.date(first.start), words.date(last.start))
         }
         _ => words.date(plain.start),
     };
-    let mut notices = vec![notice(plain, None, window.window.revised, dates)];
-    for occurrence in occurrences {
-        if let Some(change) = occurrence.change {
-            notices.push(notice(
-                occurrence,
-                Some(occurrence.rule_date),
-                change.revised,
-                words.date(occurrence.start),
-            ));
-        }
-    }
-    notices
+    notice(plain, None, window.window.revised, dates)
 }
 
 /// The `all` feed's words for the occurrence's whole window: its summary,
@@ -176,4 +230,48 @@ fn compose(words: &Words, calendar: &Calendar, occurrence: &Occurrence) -> (Stri
     }
     text::describe_common(&mut description, words, calendar, occurrence, None);
     (summary, description)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::load_files;
+
+    #[test]
+    fn the_feed_keeps_the_most_recently_revised_notices() {
+        let mut schedule = String::from(
+            "[calendar]\nid = \"c\"\nname = \"C\"\ntimezone = \"UTC\"\nlanguage = \"en\"\n\n\
+             [groups.g]\nname = \"G\"\nservices = [\"s\"]\n",
+        );
+        let windows = NOTICES_KEPT + 20;
+        for day in 0..windows {
+            let date = NaiveDate::from_ymd_opt(2021, 1, 1).unwrap() + chrono::Days::new(day as u64);
+            // Revised in the opposite order of their dates.
+            let revised = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap()
+                + chrono::Days::new((windows - day) as u64);
+            schedule.push_str(&format!(
+                "\n[windows.w{day}]\ndate = {date}\nstart = 01:00\nend = 02:00\n\
+                 status = \"confirmed\"\nrevised = {revised}T00:00:00Z\n\
+                 [windows.w{day}.impact.g]\nstops = [\"s\"]\n"
+            ));
+        }
+        let loaded = load_files(vec![("c.toml".into(), schedule)]).unwrap();
+        let notices = plan(&Expanded::new(&loaded.schedules));
+        assert_eq!(notices.entries.len(), NOTICES_KEPT);
+        let ids: Vec<&str> = notices
+            .entries
+            .iter()
+            .map(|n| n.window_id.as_str())
+            .collect();
+        assert_eq!(ids[..3], ["w0", "w1", "w2"]);
+        assert_eq!(ids[NOTICES_KEPT - 1], format!("w{}", NOTICES_KEPT - 1));
+        assert_eq!(notices.updated, Some(notices.entries[0].updated));
+        assert!(
+            notices.entries[0]
+                .content
+                .starts_with("[G]\nStops:\n- s\n\nHours: 01:00–02:00 (UTC)"),
+            "{}",
+            notices.entries[0].content
+        );
+    }
 }

@@ -172,6 +172,32 @@ fn the_page_and_the_manifest_list_service_feeds_under_their_group() {
 }
 
 #[test]
+fn a_service_feeds_next_window_is_its_own_hours() {
+    // "Now" before the night window (2020-06-20, its own revision): Cart's
+    // next is the night's 01:00–02:30, not the window's 23:00.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(case("service-feeds").join("shop.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("shop.toml"),
+        text.replace(
+            "revised = 2020-09-01T10:00:00+09:00",
+            "revised = 2020-05-01T10:00:00+09:00",
+        ),
+    )
+    .unwrap();
+    let out = build(dir.path());
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("feeds.json")).unwrap()).unwrap();
+    let cart = (manifest["feeds"].as_array().unwrap().iter())
+        .find(|f| f["id"] == "storefront.cart")
+        .unwrap();
+    assert_eq!(cart["next"]["window"], "night");
+    assert_eq!(cart["next"]["start"], "2020-07-05T01:00:00+09:00");
+    assert_eq!(cart["next"]["end"], "2020-07-05T02:30:00+09:00");
+    assert_eq!(cart["next"]["status"], "cancelled");
+}
+
+#[test]
 fn a_service_feed_no_longer_wanted_is_removed() {
     let dir = tempfile::tempdir().unwrap();
     let schedules = dir.path().join("schedules");
