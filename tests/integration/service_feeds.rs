@@ -423,3 +423,32 @@ fn ids_given_make_every_service_feed_possible() {
         assert!(out.path().join(name).exists(), "{name}");
     }
 }
+
+#[test]
+fn service_feeds_count_toward_the_event_occurrence_limit() {
+    // The fixture's group feeds hold 12 event occurrences; its service feeds
+    // 10 more (2020-05-17: three services, the monthly series: Order API's
+    // six dates, the night: Cart).
+    let text = std::fs::read_to_string(case("service-feeds").join("shop.toml")).unwrap();
+    let check_with = |schedule: &str, limit: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("shop.toml"), schedule).unwrap();
+        std::fs::write(
+            dir.path().join("maintcal.toml"),
+            format!("[limits]\nevent_occurrences = {limit}\n"),
+        )
+        .unwrap();
+        let (result, _, err) = run(&["check", "--schedules", dir.path().to_str().unwrap()]);
+        (result.is_ok(), err)
+    };
+    assert!(check_with(&text, 22).0);
+    let (ok, err) = check_with(&text, 21);
+    assert!(!ok);
+    assert!(err.contains("would put 22 event occurrences"), "{err}");
+    let opted_out = text.replace("service_feeds = true\n", "").replace(
+        "service_feeds = [\"Order API\", { service = \"在庫API\", id = \"inventory\" }]\n",
+        "",
+    );
+    assert!(check_with(&opted_out, 12).0);
+    assert!(!check_with(&opted_out, 11).0);
+}
