@@ -357,7 +357,7 @@ fn check_error(schedule_tail: &str, group: &str) -> String {
     let base = "[calendar]\nid = \"c\"\nname = \"C\"\ntimezone = \"Asia/Tokyo\"\n\n";
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
-        "{base}[groups.g]\nname = \"G\"\nservices = [\"RMS\", \"RMSアプリ\", \"ポイント\", \"Order API\"]\n{group}\n{schedule_tail}"
+        "{base}[groups.g]\nname = \"G\"\nservices = [\"RMS\", \"RMSアプリ\", \"ポイント\", \"Order API\", \"order-api\"]\n{group}\n{schedule_tail}"
     );
     std::fs::write(dir.path().join("s.toml"), text).unwrap();
     let (result, _, err) = run(&["check", "--schedules", dir.path().to_str().unwrap()]);
@@ -375,19 +375,19 @@ fn a_bad_service_feeds_is_a_located_error_that_says_what_to_do() {
     assert!(err.contains("s.toml:9:18"), "{err}");
     assert!(err.contains("Order API"), "{err}");
 
+    // Only names that give the same slug collide; the error says how to part them.
     let err = check_error("", "service_feeds = true");
     assert!(
-        err.contains("services `RMS` and `RMSアプリ` would both get the feed out/g.rms.ics"),
+        err.contains(
+            "services `Order API` and `order-api` would both get the feed out/g.order-api.ics"
+        ),
         "{err}"
     );
     assert!(
-        err.contains("service `ポイント` gives no usable file name"),
+        err.contains("{ service = \"order-api\", id = \"…\" }"),
         "{err}"
     );
-    assert!(
-        err.contains("{ service = \"ポイント\", id = \"…\" }"),
-        "{err}"
-    );
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
 
     let err = check_error(
         "",
@@ -412,43 +412,48 @@ fn a_bad_service_feeds_is_a_located_error_that_says_what_to_do() {
 }
 
 #[test]
-fn ids_given_make_every_service_feed_possible() {
+fn japanese_names_get_ids_of_their_own_or_the_ones_given() {
     let dir = tempfile::tempdir().unwrap();
-    let text = "[calendar]\nid = \"c\"\nname = \"C\"\ntimezone = \"Asia/Tokyo\"\n\n\
-        [groups.g]\nname = \"G\"\nservices = [\"RMS\", \"RMSアプリ\", \"ポイント\"]\n\
-        service_feeds = [\"RMS\", { service = \"RMSアプリ\", id = \"rms-app\" }, { service = \"ポイント\", id = \"points\" }]\n";
-    std::fs::write(dir.path().join("s.toml"), text).unwrap();
-    let out = build(dir.path());
-    for name in ["g.rms.ics", "g.rms-app.ics", "g.points.ics"] {
-        assert!(out.path().join(name).exists(), "{name}");
-    }
-}
-
-#[test]
-fn service_feeds_count_toward_the_event_occurrence_limit() {
-    // The fixture's group feeds hold 12 event occurrences; its service feeds
-    // 10 more (2020-05-17: three services, the monthly series: Order API's
-    // six dates, the night: Cart).
-    let text = std::fs::read_to_string(case("service-feeds").join("shop.toml")).unwrap();
-    let check_with = |schedule: &str, limit: usize| {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("shop.toml"), schedule).unwrap();
-        std::fs::write(
-            dir.path().join("maintcal.toml"),
-            format!("[limits]\nevent_occurrences = {limit}\n"),
+    let schedule = |feeds: &str| {
+        format!(
+            "[calendar]\nid = \"c\"\nname = \"C\"\ntimezone = \"Asia/Tokyo\"\n\n\
+             [groups.g]\nname = \"G\"\nservices = [\"RMS\", \"RMSアプリ\", \"ポイント\"]\n{feeds}\n"
         )
-        .unwrap();
-        let (result, _, err) = run(&["check", "--schedules", dir.path().to_str().unwrap()]);
-        (result.is_ok(), err)
     };
-    assert!(check_with(&text, 22).0);
-    let (ok, err) = check_with(&text, 21);
-    assert!(!ok);
-    assert!(err.contains("would put 22 event occurrences"), "{err}");
-    let opted_out = text.replace("service_feeds = true\n", "").replace(
-        "service_feeds = [\"Order API\", { service = \"在庫API\", id = \"inventory\" }]\n",
-        "",
+    let feeds = |feeds: &str| {
+        std::fs::write(dir.path().join("s.toml"), schedule(feeds)).unwrap();
+        let out = build(dir.path());
+        let mut names: Vec<String> = files(out.path())
+            .into_iter()
+            .map(|(n, _)| n)
+            .filter(|n| n.starts_with("g.") && n != "g.ics")
+            .collect();
+        names.sort();
+        names
+    };
+    // Derived from each name alone: the ASCII slug, plus a hash of the name
+    // where it has more than ASCII.
+    let derived = feeds("service_feeds = true");
+    assert_eq!(derived.len(), 3, "{derived:?}");
+    assert!(derived.contains(&"g.rms.ics".to_owned()), "{derived:?}");
+    assert!(
+        derived
+            .iter()
+            .any(|n| n.starts_with("g.rms-") && n.len() == "g.rms-12345678.ics".len()),
+        "{derived:?}"
     );
-    assert!(check_with(&opted_out, 12).0);
-    assert!(!check_with(&opted_out, 11).0);
+    assert!(
+        derived
+            .iter()
+            .any(|n| n.starts_with("g.s-") && n.len() == "g.s-12345678.ics".len()),
+        "{derived:?}"
+    );
+    // The same ids whatever else is opted in.
+    let one = feeds("service_feeds = [\"ポイント\"]");
+    assert!(derived.contains(&one[0]), "{one:?} {derived:?}");
+    // Or the ones the schedule gives.
+    let given = feeds(
+        "service_feeds = [\"RMS\", { service = \"RMSアプリ\", id = \"rms-app\" }, { service = \"ポイント\", id = \"points\" }]",
+    );
+    assert_eq!(given, ["g.points.ics", "g.rms-app.ics", "g.rms.ics"]);
 }
