@@ -147,8 +147,9 @@ fn address_warning(base_url: Option<&str>, output: &Output) -> Option<String> {
 }
 
 /// Every output file of a build, handed to `sink` as soon as it is
-/// rendered instead of kept: the feeds first (one per group, then `all`),
-/// then the subscribe page, then the manifest. `base_url` (already checked)
+/// rendered instead of kept: the feeds first (one per group, each followed
+/// by its services' feeds, then `all`), then the feed of notices, then the
+/// subscribe page, then the manifest. `base_url` (already checked)
 /// overrides the schedules'.
 ///
 /// Each feed is planned, rendered, handed on and dropped, so memory holds
@@ -175,9 +176,15 @@ pub(crate) fn output_names(schedules: &Schedules) -> Vec<String> {
             .iter()
             .map(|window| feed::window_page(&calendar.id, &window.id))
     });
-    (schedules.groups().map(|(_, group)| group.id.as_str()))
-        .chain([feed::ALL_FEED_ID])
+    // Each group's feed, then its services' (as `feed::plan_nth` orders them).
+    (schedules.groups())
+        .flat_map(|(_, group)| {
+            let services = (group.service_feeds.iter()).map(|s| feed::service_feed_id(group, s));
+            std::iter::once(group.id.clone()).chain(services)
+        })
+        .chain([feed::ALL_FEED_ID.to_owned()])
         .map(|id| format!("{id}.{}", render::ics::EXTENSION))
+        .chain([render::atom::FILE_NAME.to_owned()])
         .chain([render::html::Html.file_name().to_owned()])
         .chain(windows)
         .chain([render::manifest::Manifest.file_name().to_owned()])
@@ -212,6 +219,15 @@ fn render_expanded<E: From<RenderError>>(
             sink(output)
         },
     )?;
+    // The feed of notices, before the page and the manifest that list it.
+    let notices = feed::notices::plan(expanded);
+    let bytes = render::atom::render(&notices, base_url.as_deref())?;
+    files.push(site::FileRecord::of(render::atom::FILE_NAME, &bytes));
+    sink(Output {
+        file_name: render::atom::FILE_NAME.to_owned(),
+        bytes,
+        events: None,
+    })?;
     let site = site::plan(expanded, &feeds, base_url.as_deref(), as_of);
     // The index, then the windows' pages, then the manifest, which
     // records them all.
@@ -427,8 +443,9 @@ mod tests {
         .expect("the fixture renders");
         let feeds = feed::count(&expanded);
         assert!(feeds > 2, "{files:?}");
-        // The feeds, the index, a page per window (three), the manifest.
-        assert_eq!(files.len(), feeds + 2 + 3, "{files:?}");
+        // The feeds, the feed of notices, the index, a page per window
+        // (three), the manifest.
+        assert_eq!(files.len(), feeds + 3 + 3, "{files:?}");
         assert_eq!(expanded.feeds_planned.load(Ordering::Relaxed), feeds);
     }
 }

@@ -17,7 +17,8 @@ pub use crate::schedule::{Loaded, ScheduleError, Schedules, load_bytes, load_dir
 
 /// Every output file's bytes, in memory: the whole build but the writing,
 /// with the base URL the schedules give. The feeds come first (one per
-/// group, then `all`), then the subscribe page, then the manifest.
+/// group, each followed by its services' feeds, then `all`), then the feed
+/// of notices, then the subscribe page, then the manifest.
 pub fn render_all(schedules: &Schedules) -> Result<Vec<Output>, RenderError> {
     let mut outputs = Vec::new();
     crate::build::render_each(schedules, None, |output| {

@@ -207,6 +207,7 @@ fn content_type(name: &str) -> &'static str {
         Some("ics") => "text/calendar; charset=utf-8",
         Some("html") => "text/html; charset=utf-8",
         Some("json") => "application/json",
+        Some("atom") => "application/atom+xml",
         _ => "application/octet-stream",
     }
 }
@@ -280,6 +281,7 @@ mod tests {
             answer(&site, "/feeds.json").content_type,
             "application/json"
         );
+        assert_eq!(content_type("notices.atom"), "application/atom+xml");
         assert_eq!(answer(&site, "/%64b.ics").body, b"BEGIN:VCALENDAR");
     }
 

@@ -47,6 +47,14 @@ pub struct Words {
     /// Around what a partly stopped service lacks.
     pub lacking: (&'static str, &'static str),
 
+    // ---- the notices feed (Atom) and service feeds ---------------------------
+    /// After the calendars' names: the title of the feed of notices.
+    pub notices_title: &'static str,
+    /// The page's link to the feed of notices.
+    pub notices_link: &'static str,
+    /// Heads a group's list of its services' own feeds on the page.
+    pub service_feeds_heading: &'static str,
+
     // ---- the subscribe page and the window pages ----------------------------
     pub all_groups: &'static str,
     /// Under the subscribe heading: what the first buttons subscribe to.
@@ -170,6 +178,9 @@ static JAPANESE: Words = Words {
     group_heading: ("◆", ""),
     group_note: "※",
     lacking: ("（利用できない機能: ", "）"),
+    notices_title: "お知らせ",
+    notices_link: "お知らせをフィードリーダーで読む (Atom)",
+    service_feeds_heading: "サービスごとのカレンダー",
     all_groups: "すべてのグループ",
     subscribe_lead: "すべてのグループのメンテナンス予定を、お使いのカレンダーに自動で反映します。",
     one_group: "グループを選んで購読する",
@@ -236,6 +247,9 @@ static ENGLISH: Words = Words {
     group_heading: ("[", "]"),
     group_note: "* ",
     lacking: (" (unavailable: ", ")"),
+    notices_title: "notices",
+    notices_link: "Read the notices in a feed reader (Atom)",
+    service_feeds_heading: "One service only",
     all_groups: "All groups",
     subscribe_lead: "Every group's maintenance windows in your calendar, kept up to date.",
     one_group: "Subscribe to one group only",

@@ -8,8 +8,12 @@
 //! build expands once; `part` turns one window's slot into events, `text`
 //! writes their words.
 
+pub mod notices;
 mod part;
+mod service;
 mod text;
+
+pub use service::feed_id as service_feed_id;
 
 use crate::expand::{CalendarOccurrences, Expanded, Occurrence};
 use crate::schedule::model::Slot;
@@ -35,6 +39,17 @@ pub struct Feed {
     pub url: Option<String>,
     /// Sorted by start, then UID; overrides follow their series.
     pub events: Vec<FeedEvent>,
+    /// For a service's own feed: which service of which group.
+    pub service: Option<FeedService>,
+}
+
+/// The service a service's feed is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedService {
+    /// The group's id.
+    pub group: String,
+    /// The service's name, as the group lists it.
+    pub name: String,
 }
 
 impl Feed {
@@ -124,7 +139,8 @@ pub fn occurrence_anchor(rule_date: chrono::NaiveDate) -> String {
     rule_date.format("%Y-%m-%d").to_string()
 }
 
-/// Every feed: one per group (in file and declaration order), then `all`.
+/// Every feed: one per group (in file and declaration order), each followed
+/// by the feeds of its services that the operator opted in, then `all`.
 #[cfg(any(test, feature = "internals"))]
 pub fn plan(expanded: &Expanded) -> Vec<Feed> {
     plans(expanded).collect()
@@ -139,7 +155,10 @@ pub fn plans<'e>(expanded: &'e Expanded) -> impl Iterator<Item = Feed> + 'e {
 
 /// How many feeds [`plan`] gives.
 pub fn count(expanded: &Expanded) -> usize {
-    expanded.schedules.groups().count() + 1
+    (expanded.schedules.groups())
+        .map(|(_, group)| 1 + group.service_feeds.len())
+        .sum::<usize>()
+        + 1
 }
 
 /// The feed at `index` in [`plan`]'s order, planned on its own, so that
@@ -148,13 +167,23 @@ pub fn plan_nth(expanded: &Expanded, index: usize) -> Option<Feed> {
     expanded
         .feeds_planned
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    // Each group, then each of its services' feeds.
     let group = expanded
         .calendars
         .iter()
         .flat_map(|calendar| calendar.calendar.groups.iter().map(move |g| (calendar, g)))
+        .flat_map(|(calendar, group)| {
+            let services = group.service_feeds.iter().map(Some);
+            std::iter::once(None)
+                .chain(services)
+                .map(move |service| (calendar, group, service))
+        })
         .nth(index);
     match group {
-        Some((calendar, group)) => Some(group_feed(calendar, group)),
+        Some((calendar, group, None)) => Some(group_feed(calendar, group)),
+        Some((calendar, group, Some(service))) => {
+            Some(service::service_feed(calendar, group, service))
+        }
         None if index + 1 == count(expanded) => Some(all_feed(expanded)),
         None => None,
     }
@@ -214,6 +243,7 @@ fn group_feed(expanded: &CalendarOccurrences, group: &Group) -> Feed {
         refresh_hours: calendar.refresh_hours,
         url: calendar.url.clone(),
         events,
+        service: None,
     }
 }
 
@@ -306,6 +336,7 @@ fn all_feed(expanded: &Expanded) -> Feed {
         }),
         url: first.and_then(|c| c.url.clone()),
         events,
+        service: None,
     }
 }
 

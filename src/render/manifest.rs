@@ -72,7 +72,8 @@ struct Document<'a> {
     as_of: Option<String>,
     /// Where the output folder is served from, ending in `/`, if known.
     base_url: Option<&'a str>,
-    /// One entry per feed: `all` first, then one per group.
+    /// One entry per feed: `all` first, then one per group, each followed by
+    /// its services' own feeds.
     feeds: Vec<FeedEntry<'a>>,
     /// Every file this build wrote but the manifest itself.
     files: Vec<OwnedFile>,
@@ -80,10 +81,14 @@ struct Document<'a> {
 
 #[derive(Debug, Serialize, JsonSchema)]
 struct FeedEntry<'a> {
-    /// Group id, or `all`.
+    /// Group id, `all`, or `<group>.<service id>` for a service's own feed.
     id: &'a str,
-    /// The group's name (for `all`, the calendar's).
+    /// The group's name (for `all`, the calendar's; for a service's feed,
+    /// the service's).
     name: &'a str,
+    /// For a service's own feed (`service_feeds`): its group's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<&'a str>,
     /// The name calendar clients show.
     title: &'a str,
     /// The feed's file name in the output folder.
@@ -120,7 +125,11 @@ struct Next<'a> {
 fn feed_entry(feed: &SiteFeed) -> FeedEntry<'_> {
     FeedEntry {
         id: &feed.id,
-        name: feed.group_name.as_deref().unwrap_or(&feed.title),
+        name: match &feed.service {
+            Some(service) => &service.name,
+            None => feed.group_name.as_deref().unwrap_or(&feed.title),
+        },
+        group: feed.service.as_ref().map(|service| service.group.as_str()),
         title: &feed.title,
         file: &feed.file_name,
         url: feed.links.as_ref().map(|l| l.https.as_str()),

@@ -4,6 +4,7 @@
 //! [`SiteFormat`]. Nothing here writes files (that is `publish`'s job) or
 //! reads the clock.
 
+pub(crate) mod atom;
 pub(crate) mod html;
 pub(crate) mod ics;
 pub(crate) mod manifest;
@@ -28,4 +29,6 @@ pub enum RenderError {
     Page(#[from] askama::Error),
     #[error("rendering the manifest failed (a maintcal bug)")]
     Manifest(#[from] serde_json::Error),
+    #[error("rendering the feed of notices failed (a maintcal bug): {0}")]
+    Atom(String),
 }

@@ -9,8 +9,9 @@ use super::diagnostic::Diagnostic;
 use super::limits::{self, Limits};
 use super::model::{Calendar, Timing, Window};
 
-/// How many event occurrences a window puts into the group feeds.
-fn event_occurrences(window: &Window) -> usize {
+/// How many event occurrences a window puts into the group feeds, and into
+/// the feeds of the services it stops that have one (`service_feeds`).
+fn event_occurrences(calendar: &Calendar, window: &Window) -> usize {
     let occurrences = match &window.timing {
         Timing::Once { .. } => 1,
         Timing::Recurring(rule) => rule.rule_dates().len().saturating_sub(rule.skips.len()),
@@ -18,7 +19,17 @@ fn event_occurrences(window: &Window) -> usize {
     let ranges: usize = window
         .impacts
         .iter()
-        .map(|impact| impact.slots().len())
+        .map(|impact| {
+            let service_feeds = calendar.group(&impact.group).map_or(0, |group| {
+                (group.service_feeds.iter())
+                    .filter(|feed| {
+                        (impact.services.iter())
+                            .any(|s| s.service == feed.service && s.kind.is_outage())
+                    })
+                    .count()
+            });
+            impact.slots().len() + service_feeds
+        })
         .sum();
     occurrences.saturating_mul(ranges)
 }
@@ -27,7 +38,8 @@ fn event_occurrences(window: &Window) -> usize {
 /// `limits` allow (at the first one past the limit), or would describe more
 /// event occurrences (at the window that contributes most). Each occurrence
 /// of a window counts once for every group it affects and every time range
-/// it has in that group: that is what build time and memory grow with.
+/// it has in that group, and once more for each service it stops that has a
+/// feed of its own: that is what build time and memory grow with.
 pub fn check_size(calendars: &[Calendar], places: &Places, limits: &Limits) -> Option<Diagnostic> {
     for (kind, places, limit, key) in [
         ("groups", &places.groups, limits.groups, limits::GROUPS),
@@ -64,7 +76,7 @@ fn check_occurrences(calendars: &[Calendar], places: &Places, limit: usize) -> O
     let mut biggest: Option<(usize, &Calendar, &Window)> = None;
     for calendar in calendars {
         for window in &calendar.windows {
-            let count = event_occurrences(window);
+            let count = event_occurrences(calendar, window);
             total = total.saturating_add(count);
             if biggest.is_none_or(|(most, _, _)| count > most) {
                 biggest = Some((count, calendar, window));

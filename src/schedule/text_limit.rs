@@ -80,6 +80,21 @@ pub fn event_text_bounds(calendar: &Calendar, window: &Window) -> Vec<(String, u
             impact.group.clone(),
             name + title + SUMMARY_WORDS + slot + common + description,
         ));
+        // A service's own feed: its name instead of the group's, and one
+        // service of the slot (so the group's slot bounds it).
+        for feed in calendar
+            .group(&impact.group)
+            .map_or(&[][..], |g| &g.service_feeds)
+        {
+            let stops =
+                (impact.services.iter()).any(|s| s.service == feed.service && s.kind.is_outage());
+            if stops {
+                bounds.push((
+                    format!("{}.{}", impact.group, feed.id),
+                    feed.service.len() + title + SUMMARY_WORDS + slot + common + description,
+                ));
+            }
+        }
         all_groups = all_groups.saturating_add(PER_GROUP + name + slot);
     }
     let title = window.title.as_ref().unwrap_or(&calendar.name).len();
@@ -91,7 +106,8 @@ pub fn event_text_bounds(calendar: &Calendar, window: &Window) -> Vec<(String, u
 }
 
 /// An upper bound on each feed's name and description: (feed id, the
-/// calendar to point at, bytes), each group's feed in order, then `all`.
+/// calendar to point at, bytes), each group's feed in order (each followed
+/// by its services' feeds), then `all`.
 pub fn feed_text_bounds(schedules: &Schedules) -> Vec<(String, &Calendar, usize)> {
     let mut bounds = Vec::new();
     for (calendar, group) in schedules.groups() {
@@ -102,6 +118,12 @@ pub fn feed_text_bounds(schedules: &Schedules) -> Vec<(String, &Calendar, usize)
             .map(String::len)
             .fold(name, usize::max);
         bounds.push((group.id.clone(), calendar, name + description));
+        for feed in &group.service_feeds {
+            // `<calendar> – <group> – <service>`, its own description too.
+            let name =
+                calendar.name.len() + 2 * FEED_NAME_WORDS + group.name.len() + feed.service.len();
+            bounds.push((format!("{}.{}", group.id, feed.id), calendar, 2 * name));
+        }
     }
     if let Some(first) = schedules.calendars.first() {
         let name: usize = schedules

@@ -15,7 +15,7 @@ mod windows;
 pub use windows::{PageGroup, PageService, SiteOccurrence, WindowPage};
 
 use crate::expand::Expanded;
-use crate::feed::{ALL_FEED_ID, Feed};
+use crate::feed::{ALL_FEED_ID, Feed, FeedService};
 use crate::schedule::model::{Language, Status};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -64,6 +64,9 @@ pub struct SiteFeed {
     pub sha256: String,
     /// The first occurrence that ends after `as_of`.
     pub next: Option<Upcoming>,
+    /// For a service's own feed: which service of which group (the page
+    /// lists it under its group, not as a section of its own).
+    pub service: Option<FeedService>,
 }
 
 impl SiteFeed {
@@ -126,6 +129,7 @@ pub struct FeedRecord {
     pub name: String,
     pub events: usize,
     pub file: FileRecord,
+    pub service: Option<FeedService>,
 }
 
 impl FeedRecord {
@@ -135,6 +139,7 @@ impl FeedRecord {
             name: feed.name.clone(),
             events: feed.events.len(),
             file,
+            service: feed.service.clone(),
         }
     }
 }
@@ -154,8 +159,14 @@ pub fn plan(
     let mut site_feeds: Vec<SiteFeed> = feeds
         .iter()
         .map(|feed| {
-            let group = schedules.groups().find(|(_, g)| g.id == feed.id);
-            let key = group.map(|(_, g)| g.id.as_str());
+            // A service's feed is keyed by its group and service.
+            let group_id = feed.service.as_ref().map_or(&feed.id, |s| &s.group);
+            let group = schedules.groups().find(|(_, g)| g.id == *group_id);
+            let key = match (group, &feed.service) {
+                (None, _) => Key::All,
+                (Some((_, g)), None) => Key::Group(&g.id),
+                (Some((_, g)), Some(service)) => Key::Service(&g.id, &service.name),
+            };
             SiteFeed {
                 id: feed.id.clone(),
                 group_name: group.map(|(_, g)| g.name.clone()),
@@ -170,6 +181,7 @@ pub fn plan(
                 bytes: feed.file.bytes,
                 sha256: feed.file.sha256.clone(),
                 next: next.remove(&key),
+                service: feed.service.clone(),
             }
         })
         .collect();
@@ -193,16 +205,35 @@ pub fn plan(
     }
 }
 
-/// For each group (and, under `None`, for all) its first occurrence that
-/// ends after `as_of`. One pass over every occurrence, whatever the number
-/// of feeds.
+/// Which feed's next window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key<'s> {
+    All,
+    Group(&'s str),
+    /// A group's id and one of its services that has a feed of its own.
+    Service(&'s str, &'s str),
+}
+
+/// For each feed its first occurrence that ends after `as_of`. One pass
+/// over every occurrence, whatever the number of feeds.
 fn next_per_feed<'s>(
     expanded: &'s Expanded,
     as_of: Option<DateTime<Utc>>,
-) -> HashMap<Option<&'s str>, Upcoming> {
-    let mut next: HashMap<Option<&'s str>, Upcoming> = HashMap::new();
+) -> HashMap<Key<'s>, Upcoming> {
+    let mut next: HashMap<Key<'s>, Upcoming> = HashMap::new();
+    let mut offer = |key: Key<'s>, upcoming: &Upcoming| {
+        // Earlier start wins; calendars are merged here.
+        next.entry(key)
+            .and_modify(|found| {
+                if (upcoming.start, &upcoming.window) < (found.start, &found.window) {
+                    *found = upcoming.clone();
+                }
+            })
+            .or_insert_with(|| upcoming.clone());
+    };
     for table in &expanded.calendars {
-        let tz = table.calendar.timezone;
+        let calendar = table.calendar;
+        let tz = calendar.timezone;
         for occurrence in table.by_start() {
             // The instants the feeds give; none where the clocks skip the
             // hours (`expand::span_instants`): no event, so not listed.
@@ -218,22 +249,34 @@ fn next_per_feed<'s>(
                 end: end.with_timezone(&tz),
                 status: occurrence.status,
             };
-            let keys = std::iter::once(None).chain(
-                occurrence
-                    .window
-                    .impacts
-                    .iter()
-                    .map(|impact| Some(impact.group.as_str())),
-            );
-            for key in keys {
-                // Earlier start wins; calendars are merged here.
-                next.entry(key)
-                    .and_modify(|found| {
-                        if (upcoming.start, &upcoming.window) < (found.start, &found.window) {
-                            *found = upcoming.clone();
-                        }
-                    })
-                    .or_insert_with(|| upcoming.clone());
+            offer(Key::All, &upcoming);
+            for impact in &occurrence.window.impacts {
+                offer(Key::Group(impact.group.as_str()), &upcoming);
+                // A service's feed: the windows that stop or partly stop it,
+                // over the service's own hours, as its feed's event is; none
+                // where those hours do not exist that day (nor in the feed).
+                let Some(group) = calendar.group(&impact.group) else {
+                    continue;
+                };
+                for feed in &group.service_feeds {
+                    let Some(s) = (impact.services.iter())
+                        .find(|s| s.service == feed.service && s.kind.is_outage())
+                    else {
+                        continue;
+                    };
+                    let Some((own_start, own_end)) = occurrence.instants(s.hours) else {
+                        continue;
+                    };
+                    if as_of.is_some_and(|now| own_end <= now) {
+                        continue;
+                    }
+                    let own = Upcoming {
+                        start: own_start.with_timezone(&tz),
+                        end: own_end.with_timezone(&tz),
+                        ..upcoming.clone()
+                    };
+                    offer(Key::Service(&group.id, &feed.service), &own);
+                }
             }
         }
     }

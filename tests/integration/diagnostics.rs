@@ -694,7 +694,14 @@ proptest! {
         match result {
             Ok(()) => {
                 expected.extend(
-                    ["out", "out/all.ics", "out/feeds.json", "out/index.html", "out/ops.w.html"].map(str::to_owned),
+                    [
+                        "out",
+                        "out/all.ics",
+                        "out/feeds.json",
+                        "out/index.html",
+                        "out/notices.atom",
+                        "out/ops.w.html",
+                    ].map(str::to_owned),
                 );
                 expected.push(format!("out/{id}.ics"));
             }

@@ -39,7 +39,8 @@ fn english_two_zone_feeds_byte_for_byte() {
             "dashboard.ics",
             "eu-storage.ics",
             "feeds.json",
-            "index.html"
+            "index.html",
+            "notices.atom"
         ]
     );
     let all = std::fs::read(out.path().join("all.ics")).unwrap();

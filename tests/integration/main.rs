@@ -29,6 +29,7 @@ mod reminders;
 mod roundtrip;
 mod schema;
 mod serve;
+mod service_feeds;
 mod site;
 mod text_bound;
 mod timezones;

@@ -39,6 +39,7 @@ fn writes_one_feed_per_group_and_all_and_the_page_and_manifest() {
             "ichiba.ics",
             "index.html",
             "mail-magazine.ics",
+            "notices.atom",
             "points.ics",
             "rakuten-ichiba.2020-05-17.html",
             "rakuten-ichiba.monthly.html",

@@ -82,12 +82,12 @@ fn a_second_build_rewrites_nothing() {
     let first = snapshot(out.path());
     assert_eq!(
         first.len(),
-        12,
-        "8 feeds, index.html, two windows' pages, feeds.json"
+        13,
+        "8 feeds, notices.atom, index.html, two windows' pages, feeds.json"
     );
     let stdout = must_build(&notice(), out.path());
     assert_eq!(snapshot(out.path()), first, "inode or mtime changed");
-    assert_eq!(stdout.lines().count(), 12);
+    assert_eq!(stdout.lines().count(), 13);
     assert!(
         stdout.lines().all(|l| l.ends_with("(unchanged)")),
         "{stdout}"
@@ -105,7 +105,13 @@ fn a_changed_window_rewrites_only_the_files_it_touches() {
     assert_eq!(after["web.ics"], before["web.ics"]);
     // The database window moved: its feed, all.ics, the page and the
     // manifest are new.
-    for name in ["db.ics", "all.ics", "index.html", "feeds.json"] {
+    for name in [
+        "db.ics",
+        "all.ics",
+        "notices.atom",
+        "index.html",
+        "feeds.json",
+    ] {
         assert_ne!(after[name].bytes, before[name].bytes, "{name}");
         assert_ne!(after[name].inode, before[name].inode, "{name}");
     }
@@ -140,6 +146,7 @@ fn a_removed_groups_feed_disappears_and_foreign_files_survive() {
             "feeds.json",
             "holidays.ics",
             "index.html",
+            "notices.atom",
             "shop.db-june.html",
             "shop.web-june.html",
             "web.ics"
@@ -195,7 +202,7 @@ fn build_check_names_every_stale_file_including_page_manifest_and_removals() {
     must_build(&case("publish-before"), out.path());
     let (result, stdout, _) = build_in(&case("publish-before"), out.path(), &["--check"]);
     result.unwrap();
-    assert!(stdout.contains("9 files up to date"), "{stdout}");
+    assert!(stdout.contains("10 files up to date"), "{stdout}");
     let before = snapshot(out.path());
     let (result, _, _) = build_in(&case("publish-after"), out.path(), &["--check"]);
     let error = result.unwrap_err();
@@ -204,6 +211,7 @@ fn build_check_names_every_stale_file_including_page_manifest_and_removals() {
         "all.ics (differs)",
         "index.html (differs)",
         "feeds.json (differs)",
+        "notices.atom (differs)",
         "mail.ics (no longer produced)",
         "shop.mail-june.html (no longer produced)",
         "run `maintcal build` and commit the result",

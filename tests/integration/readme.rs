@@ -84,6 +84,18 @@ fn the_readme_example_is_a_valid_schedule_with_what_it_claims() {
         series.description
     );
     assert_eq!(series.status, "TENTATIVE");
+
+    // Order API's own feed: the one-off, the monthly series (6 dates) and
+    // the weekly one where it partly stops (4); not the month-end windows,
+    // in which it keeps running.
+    let order_api = expand_feed(&parse_feed(&out.path().join("api.order-api.ics")));
+    assert_eq!(order_api.len(), 1 + 6 + 4, "{order_api:?}");
+    assert!(
+        order_api
+            .iter()
+            .all(|i| !i.start.to_rfc3339().starts_with("2020-06-30")),
+        "{order_api:?}"
+    );
 }
 
 #[test]

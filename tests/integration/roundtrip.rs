@@ -109,7 +109,13 @@ fn every_feed_passes_the_wire_rules_a_client_trips_on() {
             let parsed: icalendar::Calendar = text
                 .parse()
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            assert!(!parsed.components.is_empty());
+            // A feed with no event (a service's feed while nothing stops
+            // it) has no component at all.
+            assert!(
+                !parsed.components.is_empty() || !text.contains("BEGIN:VEVENT"),
+                "{}",
+                path.display()
+            );
         }
     }
 }

@@ -73,6 +73,7 @@ fn rest_gives_the_feeds_and_list_that_listing_the_services_gives() {
             "db.ics",
             "feeds.json",
             "index.html",
+            "notices.atom",
             "shop.upgrade.html",
             "shop.weekly.html",
             "web.ics"

@@ -39,23 +39,32 @@ impl SiteFormat for Html {
 
     fn render(&self, site: &Site, _earlier: &[FileRecord]) -> Result<Vec<u8>, RenderError> {
         let words = Words::of(site.language);
-        let mut feeds = site.feeds.iter().map(|feed| feed_view(words, feed));
+        // `all` comes first; a service's own feed is listed under its group.
+        let mut feeds = (site.feeds.iter())
+            .filter(|feed| feed.service.is_none())
+            .map(|feed| FeedView {
+                services: service_feeds(words, site, feed),
+                ..feed_view(words, feed)
+            });
         let all = feeds.next();
+        let notices = notices_link(site);
         let hidden = site.windows_count.saturating_sub(site.windows.len());
         let page = Index {
             head: Head {
                 // Feed readers and calendar tools find the feeds here.
-                alternates: site
-                    .feeds
-                    .iter()
-                    .filter_map(|feed| {
-                        Some(Alternate {
-                            kind: "text/calendar",
-                            title: feed.title.clone(),
-                            href: feed.links.as_ref()?.https.clone(),
-                        })
+                alternates: std::iter::once(Alternate {
+                    kind: notices.media_type,
+                    title: words.notices_link.to_owned(),
+                    href: notices.href.clone(),
+                })
+                .chain(site.feeds.iter().filter_map(|feed| {
+                    Some(Alternate {
+                        kind: "text/calendar",
+                        title: feed.title.clone(),
+                        href: feed.links.as_ref()?.https.clone(),
                     })
-                    .collect(),
+                }))
+                .collect(),
                 ..Head::new(site.language)
             },
             title: &site.title,
@@ -67,6 +76,7 @@ impl SiteFormat for Html {
             words,
             all,
             groups: feeds.collect(),
+            notices,
             windows: site
                 .windows
                 .iter()
@@ -138,6 +148,25 @@ struct Index<'a> {
     /// "and 3 more", when the list is cut.
     more: Option<String>,
     timezone: Option<String>,
+    notices: NoticesLink,
+}
+
+/// The feed of notices: a `<link rel="alternate">` in `<head>` and a
+/// visible link.
+struct NoticesLink {
+    href: String,
+    media_type: &'static str,
+}
+
+fn notices_link(site: &Site) -> NoticesLink {
+    let file = super::atom::FILE_NAME;
+    NoticesLink {
+        href: site
+            .base_url
+            .as_ref()
+            .map_or_else(|| file.to_owned(), |base| format!("{base}{file}")),
+        media_type: super::atom::MEDIA_TYPE,
+    }
 }
 
 struct FeedView<'a> {
@@ -146,6 +175,23 @@ struct FeedView<'a> {
     description: Option<&'a str>,
     file_name: &'a str,
     links: Option<&'a Links>,
+    /// A group's services' own feeds, where the operator opted in.
+    services: Vec<FeedView<'a>>,
+}
+
+/// The feeds of `group`'s services, in the site's (the group's) order,
+/// each headed by its service's name.
+fn service_feeds<'a>(words: &'static Words, site: &'a Site, group: &SiteFeed) -> Vec<FeedView<'a>> {
+    (site.feeds.iter())
+        .filter_map(|feed| {
+            let service = feed.service.as_ref()?;
+            (service.group == group.id).then(|| FeedView {
+                heading: service.name.clone(),
+                description: None,
+                ..feed_view(words, feed)
+            })
+        })
+        .collect()
 }
 
 fn feed_view<'a>(words: &'static Words, feed: &'a SiteFeed) -> FeedView<'a> {
@@ -158,6 +204,7 @@ fn feed_view<'a>(words: &'static Words, feed: &'a SiteFeed) -> FeedView<'a> {
         description: feed.description.as_deref(),
         file_name: &feed.file_name,
         links: feed.links.as_ref(),
+        services: Vec::new(),
     }
 }
 

@@ -99,6 +99,19 @@ pub struct Group {
     pub name: String,
     pub description: Option<String>,
     pub services: Vec<String>,
+    /// The services the operator gave a feed of their own (`service_feeds`),
+    /// in the group's service order.
+    pub service_feeds: Vec<ServiceFeed>,
+}
+
+/// One service's own feed: `out/<group>.<id>.ics`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceFeed {
+    /// A slug (a-z, 0-9, -, starting with a letter): the file name's second
+    /// part, and part of the feed's UIDs.
+    pub id: String,
+    /// The service's name, as the group lists it.
+    pub service: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -10,8 +10,10 @@
 mod explain;
 pub(crate) use explain::toml_diagnostic;
 pub(crate) mod sections;
+mod service_feeds;
 
 pub use sections::FileSections;
+pub use service_feeds::{ServiceFeedEntry, ServiceFeedsSource};
 
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -67,6 +69,9 @@ pub struct GroupSource {
     #[serde(default)]
     pub description: Option<Spanned<String>>,
     pub services: Vec<Spanned<String>>,
+    /// Opt-in feeds of single services (`true` or a list; see `service_feeds`).
+    #[serde(default)]
+    pub service_feeds: Option<Spanned<ServiceFeedsSource>>,
 }
 
 /// One `[windows.<id>]` table: a one-off window (`date`) or a recurring one

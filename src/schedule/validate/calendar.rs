@@ -163,11 +163,16 @@ impl Validator {
                     "list them: services = [\"…\", \"…\"]",
                 );
             }
+            let service_feeds = match &group.service_feeds {
+                Some(source) => self.service_feeds(&id, &services, source),
+                None => Vec::new(),
+            };
             groups.push(Group {
                 id,
                 name,
                 description,
                 services,
+                service_feeds,
             });
         }
         groups

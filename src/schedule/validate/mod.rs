@@ -15,6 +15,7 @@ mod impact;
 mod pattern;
 mod remind;
 mod revisions;
+mod service_feeds;
 mod text;
 mod time;
 mod timing;
