@@ -347,3 +347,41 @@ fn reversed_span_is_the_same_span() {
         lines(tz, utc(2020, 1, 1), utc(2025, 1, 1))
     );
 }
+
+/// Pacific/Apia moved across the date line at the end of 2011-12-29 while
+/// in DST (-10 to +14), with DST on both sides. Its onset is STANDARD, so a
+/// reader that takes a DAYLIGHT's DST to be TZOFFSETTO - TZOFFSETFROM
+/// (python-dateutil, under vobject) never meets a DST of 24 hours; the DST
+/// onsets around it stay DAYLIGHT, and the yearly pair after it is intact.
+#[test]
+fn a_date_line_jump_is_standard_and_no_daylight_moves_a_day() {
+    let lines = lines_for(chrono_tz::Pacific::Apia, 2011, 2012);
+    let blocks = observance_blocks(&lines);
+    let jump: Vec<&[String]> = blocks
+        .iter()
+        .copied()
+        .filter(|b| b.iter().any(|l| l == "DTSTART:20111230T000000"))
+        .collect();
+    assert_eq!(
+        jump,
+        [[
+            "BEGIN:STANDARD",
+            "DTSTART:20111230T000000",
+            "TZOFFSETFROM:-1000",
+            "TZOFFSETTO:+1400",
+            "TZNAME:+1400",
+            "END:STANDARD",
+        ]
+        .map(str::to_owned)
+        .as_slice()]
+    );
+    for obs in parse(&lines) {
+        if obs.kind == "DAYLIGHT" {
+            assert_eq!(obs.to - obs.from, 3600, "{obs:?}");
+        }
+    }
+    // The pair Outlook reads: +13 standard, +14 from the last Sunday of
+    // September.
+    assert!(lines.contains(&"RRULE:FREQ=YEARLY;BYMONTH=9;BYDAY=-1SU".to_owned()));
+    assert!(lines.contains(&"RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU".to_owned()));
+}
