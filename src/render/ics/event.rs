@@ -46,23 +46,30 @@ pub(super) fn build(feed_event: &FeedEvent) -> Event {
         .append_property(dtstart)
         .append_property(dtend)
         .summary(&feed_event.summary)
-        .description(&feed_event.description)
-        .append_property(Property::new(
-            "STATUS",
-            match feed_event.status {
-                Status::Confirmed => "CONFIRMED",
-                Status::Tentative => "TENTATIVE",
-                Status::Cancelled => "CANCELLED",
-            },
-        ))
-        .append_property(Property::new(
-            "TRANSP",
-            if feed_event.opaque {
-                "OPAQUE"
-            } else {
-                "TRANSPARENT"
-            },
-        ));
+        .description(&feed_event.description);
+    // A cancelled occurrence is written without STATUS: clients disagree on
+    // STATUS:CANCELLED (Google hides the event, Apple and Thunderbird cross
+    // it out, Outlook ignores it and shows a busy block), so every client
+    // is shown the same thing instead: a free event whose summary starts
+    // with the calendar's "[Cancelled] " prefix, with no alarm (see the
+    // README's "What each client shows").
+    let status = match feed_event.status {
+        Status::Confirmed => Some("CONFIRMED"),
+        Status::Tentative => Some("TENTATIVE"),
+        Status::Cancelled => None,
+    };
+    if let Some(status) = status {
+        event.append_property(Property::new("STATUS", status));
+    }
+    event.append_property(Property::new(
+        "TRANSP",
+        // A cancelled occurrence blocks no time, whatever it stopped.
+        if feed_event.opaque && feed_event.status != Status::Cancelled {
+            "OPAQUE"
+        } else {
+            "TRANSPARENT"
+        },
+    ));
     if let Some(url) = &feed_event.url {
         event.append_property(Property::new("URL", url));
     }
