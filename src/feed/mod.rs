@@ -9,6 +9,7 @@
 //! writes their words.
 
 mod part;
+mod rule_end;
 mod text;
 
 use crate::expand::{CalendarOccurrences, Expanded, Occurrence};
