@@ -130,6 +130,16 @@ pub struct BuildArgs {
     /// `base_url` in [calendar]): without it the page has no subscribe links.
     #[arg(long)]
     pub require_base_url: bool,
+    /// Compare SEQUENCEs with the feeds in DIR (e.g. the published ones,
+    /// downloaded) rather than with those in the output folder: where `out/`
+    /// is not committed, a change whose SEQUENCE does not rise is still
+    /// refused.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    /// Compare with no previous build at all (`serve`'s preview is never
+    /// published).
+    #[arg(skip)]
+    pub no_previous: bool,
 }
 
 fn parse_base_url(text: &str) -> Result<String, String> {

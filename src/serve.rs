@@ -59,6 +59,9 @@ pub(crate) fn serve(
         check: false,
         base_url: Some(base_url.clone()),
         require_base_url: false,
+        previous: None,
+        // A preview, never published: no SEQUENCE to keep rising.
+        no_previous: true,
     };
     writeln!(stdout, "serving {base_url}")?;
     stdout.flush()?;
