@@ -58,6 +58,12 @@ fn instants_in_three_zones_are_the_hand_written_ones() {
                 "second-sunday"
             ),
             row(
+                "2011-11-20T20:00:00Z",
+                "2011-11-20T22:00:00Z",
+                "CONFIRMED",
+                "one-off"
+            ),
+            row(
                 "2011-12-11T20:00:00Z",
                 "2011-12-11T22:00:00Z",
                 "CONFIRMED",
@@ -126,10 +132,17 @@ fn instants_in_three_zones_are_the_hand_written_ones() {
         ]
     );
     // New York: 21:00 EST (-05) is 02:00Z the next day, 21:00 EDT (-04)
-    // 01:00Z; 09:00 EDT is 13:00Z; 01:00 EDT is 05:00Z.
+    // 01:00Z; 09:00 EDT is 13:00Z; 01:00 EDT is 05:00Z; 2006-10-31 was
+    // after that year's end of DST (October 29): 10:00 EST is 15:00Z.
     assert_eq!(
         instances(&feed(out.path(), "nyc-ops.ics")),
         [
+            row(
+                "2006-10-31T15:00:00Z",
+                "2006-10-31T16:00:00Z",
+                "CONFIRMED",
+                "old-rules"
+            ),
             row(
                 "2021-01-13T02:00:00Z",
                 "2021-01-13T04:00:00Z",
@@ -288,4 +301,52 @@ fn the_apia_date_line_jump_is_a_standard_observance() {
         ),
         "{text}"
     );
+}
+
+/// Outlook reads one yearly STANDARD/DAYLIGHT pair, the last era's; a
+/// one-off window or an override of an earlier era is written in UTC, the
+/// rest as local time.
+#[test]
+fn events_of_an_earlier_era_are_written_in_utc() {
+    let out = build(&case("client-quirks"));
+    let times = |name: &str, window: &str| -> Vec<(String, String)> {
+        feed(out.path(), name)
+            .into_iter()
+            .filter(|e| e.uid.starts_with(&format!("{window}.")))
+            .map(|e| (e.dtstart.1, e.dtend.1))
+            .collect()
+    };
+    let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    // Apia: the pair Outlook reads (+13, +14 from the last Sunday of
+    // September) begins on 2012-09-30; -10 in 2011, +14 in January 2012.
+    assert_eq!(
+        times("apia-ops.ics", "one-off"),
+        [pair("20111120T200000Z", "20111120T220000Z")]
+    );
+    assert_eq!(
+        times("apia-ops.ics", "second-sunday"),
+        [
+            pair("20111009T100000", "20111009T120000"),
+            pair("20120107T200000Z", "20120107T220000Z"),
+        ]
+    );
+    // New York in 2006, before the 2007 rules: 10:00 EST.
+    assert_eq!(
+        times("nyc-ops.ics", "old-rules"),
+        [pair("20061031T150000Z", "20061031T160000Z")]
+    );
+    // Under the current rules: local time with TZID.
+    assert_eq!(
+        times("nyc-ops.ics", "dropped"),
+        [pair("20210504T010000", "20210504T020000")]
+    );
+    // São Paulo abolished DST in 2019: the eve of the last fall-back, in
+    // the earlier era, is in UTC (23:30 -02 is 01:30Z, 00:30 -03 03:30Z).
+    let out = build(&case("sao-paulo-rule-change"));
+    let eve: Vec<(String, String)> = parse_feed(&out.path().join("ops.ics"))
+        .into_iter()
+        .filter(|e| e.uid.starts_with("fall-back-eve."))
+        .map(|e| (e.dtstart.1, e.dtend.1))
+        .collect();
+    assert_eq!(eve, [pair("20190217T013000Z", "20190217T033000Z")]);
 }

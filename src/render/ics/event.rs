@@ -11,7 +11,13 @@ use icalendar::{Alarm, Component, Event, EventLike, Property};
 
 /// The VEVENT of one planned event. UID and DTSTAMP are always set, so the
 /// crate's fallbacks for them (a random UID, the clock) never apply.
-pub(super) fn build(feed_event: &FeedEvent) -> Event {
+///
+/// `era` is where the zone's last era begins in the feed's VTIMEZONE (see
+/// `vtimezone::zone`): an event (a one-off or an override) that starts
+/// before it is written in UTC, because Outlook reads the VTIMEZONE as the
+/// last era's yearly pair and would convert its local times with the wrong
+/// offsets. UTC is exact in every client.
+pub(super) fn build(feed_event: &FeedEvent, era: Option<DateTime<Utc>>) -> Event {
     let tz = feed_event.timezone.name();
     let local = |name: &str, at: NaiveDateTime| {
         Property::new(name, local_stamp(at))
@@ -29,6 +35,11 @@ pub(super) fn build(feed_event: &FeedEvent) -> Event {
         (
             local("DTSTART", feed_event.start),
             time("DTEND", wire_instant(feed_event.timezone, end)),
+        )
+    } else if era.is_some_and(|era| start < era) {
+        (
+            time("DTSTART", WireTime::Utc(start)),
+            time("DTEND", WireTime::Utc(end)),
         )
     } else {
         let (start, end) = wire_span(feed_event.timezone, start, end);

@@ -55,22 +55,29 @@ const PRODID: &str = "-//maintcal//maintcal//EN";
 /// bytes are the same with a fresh one.
 #[derive(Debug, Default)]
 pub struct ZoneCache {
-    zones: Mutex<HashMap<ZoneSpan, Arc<[String]>>>,
+    zones: Mutex<HashMap<ZoneSpan, Zone>>,
 }
+
+/// A zone's VTIMEZONE lines over a span, and where its last era begins
+/// (see [`vtimezone::zone`]).
+type Zone = (Arc<[String]>, Option<DateTime<Utc>>);
 
 /// A zone and the first and last instants a feed uses in it.
 type ZoneSpan = (Tz, DateTime<Utc>, DateTime<Utc>);
 
 impl ZoneCache {
-    /// The VTIMEZONE lines for `tz` over `first`..`last`.
-    fn lines(&self, (tz, first, last): ZoneSpan) -> Arc<[String]> {
+    /// The VTIMEZONE lines for `tz` over `first`..`last`, and its last era.
+    fn zone(&self, (tz, first, last): ZoneSpan) -> Zone {
         let mut zones = self
             .zones
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         zones
             .entry((tz, first, last))
-            .or_insert_with(|| vtimezone::lines(tz, first, last).into())
+            .or_insert_with(|| {
+                let (lines, era) = vtimezone::zone(tz, first, last);
+                (lines.into(), era)
+            })
             .clone()
     }
 }
@@ -102,13 +109,20 @@ pub fn render(mut feed: Feed, zones: &ZoneCache) -> Result<Vec<u8>, RenderError>
     }
     // VTIMEZONE goes before the events that refer to it: some clients
     // read the stream once, top to bottom.
+    let mut eras: Vec<(Tz, Option<DateTime<Utc>>)> = Vec::with_capacity(spans.len());
     for span in spans {
-        for zone_line in zones.lines(span).iter() {
+        let (lines, era) = zones.zone(span);
+        for zone_line in lines.iter() {
             fold_line_into(zone_line, &mut stream);
         }
+        eras.push((span.0, era));
     }
     for event in events {
-        write_component(&event::build(&event), &mut line, &mut stream);
+        let era = eras
+            .iter()
+            .find(|(tz, _)| *tz == event.timezone)
+            .and_then(|(_, era)| *era);
+        write_component(&event::build(&event, era), &mut line, &mut stream);
     }
     fold_line_into("END:VCALENDAR", &mut stream);
     check_stream(&stream).map_err(|problems| RenderError::WireCheck {

@@ -385,3 +385,36 @@ fn a_date_line_jump_is_standard_and_no_daylight_moves_a_day() {
     assert!(lines.contains(&"RRULE:FREQ=YEARLY;BYMONTH=9;BYDAY=-1SU".to_owned()));
     assert!(lines.contains(&"RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU".to_owned()));
 }
+
+/// Where Outlook's one yearly pair starts to be exact, worked out by hand
+/// from tzdata: New York's 2007 rules (first STANDARD onset 2007-11-04
+/// 02:00 EDT, 06:00Z); São Paulo's last change, 2019-02-17 00:00 -02
+/// (02:00Z); Apia's pair after the date line, first DAYLIGHT 2012-09-30
+/// 03:00 +13 (2012-09-29T14:00Z); none for Tokyo (one offset).
+#[test]
+fn the_last_era_begins_where_the_last_pair_holds() {
+    let era = |tz: Tz, from: i32, to: i32| zone(tz, utc(from, 1, 1), utc(to, 12, 31)).1;
+    let at = |text: &str| {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    assert_eq!(
+        era(chrono_tz::America::New_York, 2021, 2021),
+        Some(at("2007-11-04T06:00:00Z"))
+    );
+    assert_eq!(
+        era(chrono_tz::America::Sao_Paulo, 2018, 2019),
+        Some(at("2019-02-17T02:00:00Z"))
+    );
+    assert_eq!(
+        era(chrono_tz::Pacific::Apia, 2011, 2012),
+        Some(at("2012-09-29T14:00:00Z"))
+    );
+    assert_eq!(era(chrono_tz::Asia::Tokyo, 2020, 2021), None);
+    // The lines are those `lines` gives.
+    assert_eq!(
+        zone(chrono_tz::Pacific::Apia, utc(2011, 1, 1), utc(2012, 12, 31)).0,
+        lines_for(chrono_tz::Pacific::Apia, 2011, 2012)
+    );
+}
