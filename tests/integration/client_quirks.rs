@@ -304,8 +304,9 @@ fn the_apia_date_line_jump_is_a_standard_observance() {
 }
 
 /// Outlook reads one yearly STANDARD/DAYLIGHT pair, the last era's; a
-/// one-off window or an override of an earlier era is written in UTC, the
-/// rest as local time.
+/// one-off window, an override, or an instance of a series of an earlier
+/// era is written in UTC (the instance as an override), the rest as local
+/// time.
 #[test]
 fn events_of_an_earlier_era_are_written_in_utc() {
     let out = build(&case("client-quirks"));
@@ -323,11 +324,22 @@ fn events_of_an_earlier_era_are_written_in_utc() {
         times("apia-ops.ics", "one-off"),
         [pair("20111120T200000Z", "20111120T220000Z")]
     );
+    // The series began before that era: its DTSTART stays local (the rule
+    // repeats it), and every instance before the era is an override in
+    // UTC, the cancelled one included, so Outlook places none of them with
+    // the +13/+14 pair (a day off in 2011).
+    let mut series = times("apia-ops.ics", "second-sunday");
+    series.sort();
     assert_eq!(
-        times("apia-ops.ics", "second-sunday"),
+        series,
         [
             pair("20111009T100000", "20111009T120000"),
+            pair("20111009T200000Z", "20111009T220000Z"),
+            pair("20111113T200000Z", "20111113T220000Z"),
+            pair("20111211T200000Z", "20111211T220000Z"),
             pair("20120107T200000Z", "20120107T220000Z"),
+            pair("20120211T200000Z", "20120211T220000Z"),
+            pair("20120310T200000Z", "20120310T220000Z"),
         ]
     );
     // New York in 2006, before the 2007 rules: 10:00 EST.
@@ -349,4 +361,24 @@ fn events_of_an_earlier_era_are_written_in_utc() {
         .map(|e| (e.dtstart.1, e.dtend.1))
         .collect();
     assert_eq!(eve, [pair("20190217T013000Z", "20190217T033000Z")]);
+    // Its monthly series (02:00-05:00, 1st Sunday): each occurrence before
+    // 2019-02-17 as a UTC override (-03 until 2018-11-04, -02 after), the
+    // later ones left to the rule.
+    let mut series: Vec<(String, String)> = parse_feed(&out.path().join("ops.ics"))
+        .into_iter()
+        .filter(|e| e.uid.starts_with("first-sunday.") && e.recurrence_id.is_some())
+        .map(|e| (e.dtstart.1, e.dtend.1))
+        .collect();
+    series.sort();
+    assert_eq!(
+        series,
+        [
+            pair("20180902T050000Z", "20180902T080000Z"),
+            pair("20181007T050000Z", "20181007T080000Z"),
+            pair("20181104T040000Z", "20181104T070000Z"),
+            pair("20181202T040000Z", "20181202T070000Z"),
+            pair("20190106T040000Z", "20190106T070000Z"),
+            pair("20190203T040000Z", "20190203T070000Z"),
+        ]
+    );
 }

@@ -17,6 +17,7 @@
 
 mod check;
 mod content_line;
+mod era;
 mod escape;
 mod event;
 mod fold;
@@ -117,12 +118,32 @@ pub fn render(mut feed: Feed, zones: &ZoneCache) -> Result<Vec<u8>, RenderError>
         }
         eras.push((span.0, era));
     }
+    // The occurrences the planner already overrides, for series that
+    // begin before their zone's last era (see `era`); only the overrides'
+    // keys, so that each event can still be dropped once written.
+    let overridden: std::collections::HashSet<(String, chrono::NaiveDateTime)> =
+        if eras.iter().any(|(_, era)| era.is_some()) {
+            events
+                .iter()
+                .filter_map(|e| Some((e.uid.clone(), e.recurrence_id?)))
+                .collect()
+        } else {
+            std::collections::HashSet::new()
+        };
     for event in events {
         let era = eras
             .iter()
             .find(|(tz, _)| *tz == event.timezone)
             .and_then(|(_, era)| *era);
         write_component(&event::build(&event, era), &mut line, &mut stream);
+        if let Some(era) = era {
+            let uid = event.uid.clone();
+            for instance in era::overrides_before(&event, era, |local| {
+                overridden.contains(&(uid.clone(), local))
+            }) {
+                write_component(&event::build(&instance, Some(era)), &mut line, &mut stream);
+            }
+        }
     }
     fold_line_into("END:VCALENDAR", &mut stream);
     check_stream(&stream).map_err(|problems| RenderError::WireCheck {
