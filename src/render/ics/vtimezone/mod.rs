@@ -54,6 +54,8 @@ const MIN_SECS: i64 = -62_135_596_800;
 const MAX_SECS: i64 = 253_370_764_800;
 
 /// Content lines (unfolded, no CRLF, no escaping needed) from `BEGIN:VTIMEZONE` to `END:VTIMEZONE`.
+/// (A build uses [`zone`], which also gives the zone's last era.)
+#[cfg(any(test, feature = "internals"))]
 pub fn lines(
     tz: Tz,
     span_start: DateTime<chrono::Utc>,
