@@ -76,7 +76,9 @@ pub(crate) fn build(
     render_expanded(&expanded, as_of, base_url, |output| {
         warnings.extend(size_warning(&args.out, &output));
         warnings.extend(address_warning(resolved.as_deref(), &output));
-        comparer.add(&args.out, &output);
+        if !args.no_previous {
+            comparer.add(args.previous.as_deref().unwrap_or(&args.out), &output);
+        }
         publication.add(&output)?;
         lines.push((output.events, output.bytes.len()));
         anyhow::Ok(())
@@ -84,14 +86,14 @@ pub(crate) fn build(
     for warning in &warnings {
         writeln!(stderr, "warning: {warning}")?;
     }
-    // Before anything is renamed: no event may go back in SEQUENCE.
+    // Before anything is renamed: every changed event's SEQUENCE must rise.
     let comparison = comparer.finish(&loaded);
     stderr.write_all(comparison.report.as_bytes())?;
     if comparison.errors > 0 {
         anyhow::bail!(
-            "the schedules would take events back to an older SEQUENCE than {} holds; \
-             nothing was written",
-            args.out.display()
+            "the schedules would change events without raising their SEQUENCE above what \
+             {} holds; nothing was written",
+            args.previous.as_deref().unwrap_or(&args.out).display()
         );
     }
     let report = publication.finish()?;

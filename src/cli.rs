@@ -138,6 +138,16 @@ pub struct BuildArgs {
     /// the day it runs, and runs daily).
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     pub as_of: Option<chrono::DateTime<chrono::Utc>>,
+    /// Compare SEQUENCEs with the feeds in DIR (e.g. the published ones,
+    /// downloaded) rather than with those in the output folder: where `out/`
+    /// is not committed, a change whose SEQUENCE does not rise is still
+    /// refused.
+    #[arg(long, value_name = "DIR")]
+    pub previous: Option<PathBuf>,
+    /// Compare with no previous build at all (`serve`'s preview is never
+    /// published).
+    #[arg(skip)]
+    pub no_previous: bool,
 }
 
 fn parse_as_of(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {

@@ -1,12 +1,18 @@
-//! Compares a build with the feeds the previous build left in the output
-//! folder, before anything is written: a calendar client keeps the version of
-//! an event with the higher SEQUENCE, so an event whose SEQUENCE would go
-//! down is an error (subscribers would silently keep the old one), and an
-//! event that changed while its SEQUENCE stayed the same is a warning (the
-//! operator probably forgot to bump `revision`).
+//! Compares a build with the feeds of the previous one, before anything
+//! is written. Google Calendar applies a changed event only when its
+//! SEQUENCE rises, and every client keeps the version with the higher
+//! SEQUENCE; so an event whose SEQUENCE would go down, or whose content
+//! changed while its SEQUENCE stayed the same, is an error naming the
+//! `revision` to raise and the value to raise it to. Content is what the
+//! operator wrote and the subscriber sees (see `content`); a change in how
+//! maintcal writes an event needs no new SEQUENCE.
 //!
+//! The previous feeds are those in the output folder, or in `--previous
+//! DIR` (the published ones, downloaded, where `out/` is not committed).
 //! Only the files this build would write are read, and only to compare:
 //! this module never writes or deletes anything.
+
+mod content;
 
 use crate::publish::Output;
 use crate::schedule::diagnostic::Diagnostic;
@@ -28,62 +34,7 @@ pub struct Comparison {
     pub report: String,
 }
 
-/// One VEVENT as far as the comparison cares.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct EventVersion {
-    sequence: u32,
-    /// Every content line but DTSTAMP, LAST-MODIFIED and SEQUENCE, in order.
-    content: Vec<String>,
-}
-
-/// (UID, RECURRENCE-ID value or "") → the event.
-type Events = BTreeMap<(String, String), EventVersion>;
-
-/// The events of an iCalendar stream, read with the icalendar crate's
-/// parser; `None` if it does not parse.
-fn events(text: &str) -> Option<Events> {
-    let unfolded = icalendar::parser::unfold(text);
-    let components = icalendar::parser::read_calendar_simple(&unfolded).ok()?;
-    let calendar = components.iter().find(|c| c.name.as_str() == "VCALENDAR")?;
-    let mut events = Events::new();
-    for event in calendar
-        .components
-        .iter()
-        .filter(|c| c.name.as_str() == "VEVENT")
-    {
-        let mut uid = String::new();
-        let mut recurrence_id = String::new();
-        let mut sequence = 0;
-        let mut content = Vec::new();
-        for property in &event.properties {
-            let value = property.val.as_str();
-            match property.name.as_str() {
-                "UID" => uid = value.to_owned(),
-                "RECURRENCE-ID" => recurrence_id = value.to_owned(),
-                "SEQUENCE" => sequence = value.trim().parse().unwrap_or(0),
-                "DTSTAMP" | "LAST-MODIFIED" => continue,
-                _ => {}
-            }
-            if property.name.as_str() == "SEQUENCE" {
-                continue;
-            }
-            let params: String = property
-                .params
-                .iter()
-                .map(|p| {
-                    format!(
-                        ";{}={}",
-                        p.key.as_str(),
-                        p.val.as_ref().map(|v| v.as_str()).unwrap_or_default()
-                    )
-                })
-                .collect();
-            content.push(format!("{}{params}:{value}", property.name.as_str()));
-        }
-        events.insert((uid, recurrence_id), EventVersion { sequence, content });
-    }
-    Some(events)
-}
+use content::events;
 
 /// What one window's events did across the files compared.
 #[derive(Debug, Default)]
@@ -92,6 +43,9 @@ struct WindowFinding {
     down: Vec<(u32, u32, String)>,
     /// (SEQUENCE, file), where the content changed but SEQUENCE did not.
     unbumped: Vec<(u32, String)>,
+    /// Whether a changed occurrence (whose SEQUENCE comes from its change's
+    /// `revision`) is among them.
+    occurrence: bool,
 }
 
 /// Compares a build's outputs, one file at a time as they are rendered,
@@ -149,8 +103,10 @@ impl Comparer {
             let file = path.display().to_string();
             if new.sequence < old.sequence {
                 finding.down.push((old.sequence, new.sequence, file));
+                finding.occurrence |= !key.1.is_empty();
             } else if new.sequence == old.sequence && new.content != old.content {
                 finding.unbumped.push((new.sequence, file));
+                finding.occurrence |= !key.1.is_empty();
             }
         }
     }
@@ -170,9 +126,10 @@ impl Comparer {
             else {
                 continue;
             };
-            if let Some(diagnostic) = sequence_down(place, window, finding) {
+            let revision = window_revision(loaded, calendar, window);
+            if let Some(diagnostic) = sequence_down(place, window, revision, finding) {
                 diagnostics.push(diagnostic);
-            } else if let Some(diagnostic) = unbumped(place, window, finding) {
+            } else if let Some(diagnostic) = unbumped(place, window, revision, finding) {
                 diagnostics.push(diagnostic);
             }
         }
@@ -198,7 +155,44 @@ fn files(list: impl Iterator<Item = String>) -> String {
     files.join(", ")
 }
 
-fn sequence_down(place: &Place, window: &str, finding: &WindowFinding) -> Option<Diagnostic> {
+/// The window's own `revision` (0 when not written), if it is a window.
+fn window_revision(loaded: &Loaded, calendar: &str, window: &str) -> Option<u32> {
+    let calendar = loaded
+        .schedules
+        .calendars
+        .iter()
+        .find(|c| c.id == calendar)?;
+    Some(calendar.windows.iter().find(|w| w.id == window)?.revision)
+}
+
+/// What to raise, to what: SEQUENCE is the calendar's `revision` plus the
+/// window's (or, for a changed occurrence, its change's).
+fn fix(window: &str, revision: Option<u32>, by: u32, finding: &WindowFinding) -> String {
+    let target = match revision {
+        Some(revision) => format!(
+            "raise `revision` of window `{window}` (here) to {}",
+            revision.saturating_add(by)
+        ),
+        None => format!("raise the calendar's `revision` (here) by {by}"),
+    };
+    let occurrence = if finding.occurrence {
+        format!(" (for a changed occurrence, raise the `revision` of its change by {by} instead)")
+    } else {
+        String::new()
+    };
+    format!(
+        "{target}{occurrence}; SEQUENCE is the calendar's revision plus the window's, and \
+         calendar clients keep the version with the higher SEQUENCE (Google applies a \
+         change only when it rises)"
+    )
+}
+
+fn sequence_down(
+    place: &Place,
+    window: &str,
+    revision: Option<u32>,
+    finding: &WindowFinding,
+) -> Option<Diagnostic> {
     let (old, new) = finding
         .down
         .iter()
@@ -214,31 +208,28 @@ fn sequence_down(place: &Place, window: &str, finding: &WindowFinding) -> Option
                 files(finding.down.iter().map(|(_, _, f)| f.clone()))
             ),
         )
-        .with_help(format!(
-            "calendar clients keep the version with the higher SEQUENCE and would ignore \
-             this one; raise the window's revision by at least {} (SEQUENCE is the \
-             calendar's revision plus the window's)",
-            old - new
-        )),
+        .with_help(fix(window, revision, old - new + 1, finding)),
     )
 }
 
-fn unbumped(place: &Place, window: &str, finding: &WindowFinding) -> Option<Diagnostic> {
+fn unbumped(
+    place: &Place,
+    window: &str,
+    revision: Option<u32>,
+    finding: &WindowFinding,
+) -> Option<Diagnostic> {
     let (sequence, _) = finding.unbumped.first()?;
     Some(
-        Diagnostic::warning(
+        Diagnostic::error(
             place.file,
             place.revision.clone(),
             format!(
                 "window `{window}` changed since the previous build ({}) but its SEQUENCE \
-                 stayed {sequence}",
+                 would stay {sequence}: subscribers would keep the old version",
                 files(finding.unbumped.iter().map(|(_, f)| f.clone()))
             ),
         )
-        .with_help(
-            "clients that already have this event may keep the old version; bump the \
-             window's revision (or the calendar's, for a change in [calendar]) and its revised",
-        ),
+        .with_help(fix(window, revision, 1, finding)),
     )
 }
 

@@ -60,6 +60,9 @@ pub(crate) fn serve(
         base_url: Some(base_url.clone()),
         require_base_url: false,
         as_of: None,
+        previous: None,
+        // A preview, never published: no SEQUENCE to keep rising.
+        no_previous: true,
     };
     writeln!(stdout, "serving {base_url}")?;
     stdout.flush()?;

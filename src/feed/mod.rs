@@ -10,6 +10,7 @@
 
 pub mod notices;
 mod part;
+mod rule_end;
 mod service;
 mod text;
 

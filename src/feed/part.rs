@@ -7,7 +7,7 @@ use super::{FeedEvent, Recurrence, RuleEnd};
 use crate::expand::{self, Occurrence, WindowOccurrences, to_utc};
 use crate::schedule::model::minutes_into;
 use crate::schedule::model::{Calendar, RecurrenceEnd, Status, SubRange, Timing, Window};
-use chrono::{DateTime, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 /// One event series: a window's slot in one group (or in `all`).
 pub(super) struct Part<'a> {
@@ -159,18 +159,8 @@ impl Part<'_> {
         master.page = super::window_page(&self.calendar.id, &self.window.id);
         let duration = dtend_instant - dtstart_instant;
         let end = match rule.end {
-            // UNTIL is the exact start of the last date's instance, in UTC as
-            // RFC 5545 requires with a TZID'd DTSTART; inclusive. Where that
-            // start is in a repeated hour, the later of its two readings:
-            // RFC 5545 means the first, but ical.js reads the second and
-            // would otherwise drop the last instance.
             RecurrenceEnd::Until(_) => {
-                let last = rule_start(last_date);
-                let until = match tz.from_local_datetime(&last) {
-                    LocalResult::Ambiguous(_, later) => later.with_timezone(&Utc),
-                    _ => to_utc(tz, last),
-                };
-                RuleEnd::Until(until)
+                RuleEnd::Until(super::rule_end::until(tz, rule_start(last_date)))
             }
             RecurrenceEnd::Count(count) => RuleEnd::Count(count),
         };

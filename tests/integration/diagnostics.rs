@@ -748,8 +748,9 @@ fn a_sequence_going_down_is_refused_and_the_feeds_stay_as_they_were() {
     for file in ["all.ics", "db.ics"] {
         assert!(found[0].2.contains(file), "{stderr}");
     }
+    // Back to 3 would not be enough if anything changed: above it.
     assert!(
-        stderr.contains("raise the window's revision by at least 2"),
+        stderr.contains("raise `revision` of window `upgrade` (here) to 4"),
         "{stderr}"
     );
     let now: Vec<(String, Vec<u8>)> = tree(out.path())
@@ -764,21 +765,29 @@ fn a_sequence_going_down_is_refused_and_the_feeds_stay_as_they_were() {
     result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
 }
 
+/// The note changed but the revision did not: Google would never apply the
+/// change, so the build refuses it, naming the revision to raise and to
+/// what; against the feeds in `--previous` as against those in `--out`.
 #[test]
-fn a_change_without_a_new_sequence_is_a_warning() {
+fn a_change_without_a_new_sequence_is_refused() {
     let out = tempfile::tempdir().unwrap();
     let out_path = out.path().to_str().unwrap();
     let before = "tests/cases/sequence-unbumped/before";
     let (result, _, stderr) = run(&["build", "--schedules", before, "--out", out_path]);
     result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
+    let previous = tree(out.path());
 
     let schedules = schedules_of("sequence-unbumped");
     let (result, stdout, stderr) = run(&["build", "--schedules", &schedules, "--out", out_path]);
-    result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
-    assert!(stdout.contains("db.ics"), "{stdout}");
+    let error = result.expect_err("a change without a new SEQUENCE must be refused");
+    assert!(
+        format!("{error:#}").ends_with("nothing was written"),
+        "{error:#}"
+    );
+    assert_eq!(stdout, "");
     let found = problems(&stderr);
     assert_eq!(found.len(), 1, "{stderr}");
-    assert_eq!(found[0].0, "warning");
+    assert_eq!(found[0].0, "error");
     assert_eq!(
         found[0].1,
         format!("{schedules}/ops.toml:18:12"),
@@ -791,12 +800,47 @@ fn a_change_without_a_new_sequence_is_a_warning() {
         "{stderr}"
     );
     assert!(
-        found[0].2.ends_with("but its SEQUENCE stayed 2"),
+        found[0]
+            .2
+            .ends_with("but its SEQUENCE would stay 2: subscribers would keep the old version"),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("raise `revision` of window `upgrade` (here) to 3"),
+        "{stderr}"
+    );
+    assert_eq!(tree(out.path()), previous);
 
-    // The same build again: nothing changed, nothing to warn about.
-    let (result, _, stderr) = run(&["build", "--schedules", &schedules, "--out", out_path]);
+    // Where out/ is not committed: the published feeds, downloaded into a
+    // folder, are the previous build.
+    let fresh = tempfile::tempdir().unwrap();
+    let fresh_out = fresh.path().join("out");
+    let (result, _, stderr) = run(&[
+        "build",
+        "--schedules",
+        &schedules,
+        "--out",
+        fresh_out.to_str().unwrap(),
+        "--previous",
+        out_path,
+    ]);
+    result.expect_err("refused against --previous too");
+    assert!(stderr.contains("to 3"), "{stderr}");
+    assert!(!fresh_out.join("db.ics").exists());
+
+    // Raised as asked: it builds, and says nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(format!("{schedules}/ops.toml"))
+        .unwrap()
+        .replace("revision = 2", "revision = 3");
+    std::fs::write(dir.path().join("ops.toml"), text).unwrap();
+    let (result, _, stderr) = run(&[
+        "build",
+        "--schedules",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out_path,
+    ]);
     result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
     assert_eq!(stderr, "");
 }

@@ -12,6 +12,7 @@ mod support;
 mod adopt;
 mod browser;
 mod cli;
+mod client_quirks;
 mod color;
 mod diagnostics;
 mod dst_edges;

@@ -79,6 +79,11 @@ fn build_args(schedules: &Path, out: &Path) -> Vec<std::ffi::OsString> {
         schedules.into(),
         "--out".into(),
         out.into(),
+        // These builds go back and forth between schedule sets without
+        // raising revisions, which the SEQUENCE check would refuse (it is
+        // tested in `diagnostics`): no previous build to compare with.
+        "--previous".into(),
+        schedules.with_extension("no-previous-build").into(),
     ]
 }
 

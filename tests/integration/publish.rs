@@ -489,7 +489,9 @@ fn many_groups(dir: &Path, groups: usize, hour: u32) {
         ));
     }
     text.push_str(&format!(
-        "\n[windows.w]\ndate = 2021-06-06\nstart = {hour:02}:00\nend = {:02}:00\nstatus = \"confirmed\"\nrevised = 2021-05-01T00:00:00Z\n",
+        // The revision follows the hours: a build of a later set over an
+        // earlier one raises SEQUENCE, as a real change must.
+        "\n[windows.w]\ndate = 2021-06-06\nstart = {hour:02}:00\nend = {:02}:00\nstatus = \"confirmed\"\nrevised = 2021-05-01T00:00:00Z\nrevision = {hour}\n",
         hour + 1
     ));
     for g in 0..groups {

@@ -76,10 +76,15 @@ fn a_service_feed_holds_the_windows_that_stop_or_partly_stop_it() {
     assert_eq!(inventory[0].end, utc("2020-05-16T21:00:00Z"));
     // Top page keeps running whenever it is named: an empty feed.
     assert!(instances(out.path(), "storefront.top-page.ics").is_empty());
-    // The cancelled night stays cancelled, over Cart's own hours.
+    // The cancelled night stays cancelled, over Cart's own hours, in the
+    // form every feed gives a cancelled occurrence: a free event titled as
+    // cancelled, with no STATUS (README, "What each client shows").
     let cart = instances(out.path(), "storefront.cart.ics");
     assert_eq!(cart.len(), 1, "{cart:?}");
-    assert_eq!(cart[0].status, "CANCELLED");
+    assert_eq!(cart[0].status, "");
+    let text = std::fs::read_to_string(out.path().join("storefront.cart.ics")).unwrap();
+    assert!(text.contains("TRANSP:TRANSPARENT\r\n"), "{text}");
+    assert!(text.contains("SUMMARY:[Cancelled] "), "{text}");
     assert_eq!(cart[0].start, utc("2020-07-04T16:00:00Z"));
     assert_eq!(cart[0].end, utc("2020-07-04T17:30:00Z"));
 

@@ -247,7 +247,9 @@ fn new_york_feed_writes_times_no_client_can_misread() {
     assert_eq!(master.exdate, ny("20210314T020000"));
     assert_eq!(
         master.rrule.as_deref(),
-        Some("FREQ=MONTHLY;BYDAY=2SU;UNTIL=20211212T070000Z")
+        // The last start is 07:00Z; UNTIL is the end of that UTC date, which
+        // is still 2021-12-12 (18:59:59 EST) in New York.
+        Some("FREQ=MONTHLY;BYDAY=2SU;UNTIL=20211212T235959Z")
     );
 
     // The series whose DTSTART is in the gap: DTSTART keeps 02:00 (so that
@@ -314,15 +316,16 @@ fn new_york_feed_writes_times_no_client_can_misread() {
         .find(|e| e.uid.starts_with("skipped.web@"))
         .unwrap();
     assert_eq!(skipped.exdate, ny("20230312T023000"));
-    // UNTIL on a repeated hour: the later reading (06:30Z), so that ical.js,
-    // which reads the last instance as the second 01:30, keeps it.
+    // UNTIL after a start in the repeated hour: at least the later reading
+    // (06:30Z), so that ical.js, which reads the last instance as the
+    // second 01:30, keeps it; in fact the end of that UTC date.
     let until = web
         .iter()
         .find(|e| e.uid.starts_with("until-repeated.web@") && e.rrule.is_some())
         .unwrap();
     assert_eq!(
         until.rrule.as_deref(),
-        Some("FREQ=MONTHLY;BYDAY=1SU;UNTIL=20211107T063000Z")
+        Some("FREQ=MONTHLY;BYDAY=1SU;UNTIL=20211107T235959Z")
     );
     // The one-off on the repeated hour starts in UTC.
     let fall_back = web
@@ -410,8 +413,10 @@ fn london_last_and_fifth_sundays() {
     );
     let events = feed_of("london-last-and-fifth", "ops.ics");
     let rules: Vec<&str> = events.iter().filter_map(|e| e.rrule.as_deref()).collect();
-    assert!(rules.contains(&"FREQ=MONTHLY;BYDAY=-1SU;UNTIL=20211226T010000Z"));
-    assert!(rules.contains(&"FREQ=MONTHLY;BYDAY=5SU;UNTIL=20211031T020000Z"));
+    // UNTIL is the end of the last day (GMT in both cases: 2021-10-31
+    // 02:00 is after the clocks went back at 02:00 BST).
+    assert!(rules.contains(&"FREQ=MONTHLY;BYDAY=-1SU;UNTIL=20211226T235959Z"));
+    assert!(rules.contains(&"FREQ=MONTHLY;BYDAY=5SU;UNTIL=20211031T235959Z"));
     // The first 5th-Saturday night spans the change of the clocks: its own
     // override states it in UTC, because ical.js would add the 2h30 to 22:45
     // in wall-clock time and land in the gap (01:15, read as BST, 00:15Z).

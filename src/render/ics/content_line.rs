@@ -90,7 +90,7 @@ mod tests {
                 }
                 let mut full = calendar.clone();
                 for event in &feed.events {
-                    let component = event::build(event);
+                    let component = event::build(event, None);
                     write_component(&component, &mut line, &mut ours);
                     full.push(component);
                 }

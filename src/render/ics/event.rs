@@ -11,7 +11,13 @@ use icalendar::{Alarm, Component, Event, EventLike, Property};
 
 /// The VEVENT of one planned event. UID and DTSTAMP are always set, so the
 /// crate's fallbacks for them (a random UID, the clock) never apply.
-pub(super) fn build(feed_event: &FeedEvent) -> Event {
+///
+/// `era` is where the zone's last era begins in the feed's VTIMEZONE (see
+/// `vtimezone::zone`): an event (a one-off or an override) that starts
+/// before it is written in UTC, because Outlook reads the VTIMEZONE as the
+/// last era's yearly pair and would convert its local times with the wrong
+/// offsets. UTC is exact in every client.
+pub(super) fn build(feed_event: &FeedEvent, era: Option<DateTime<Utc>>) -> Event {
     let tz = feed_event.timezone.name();
     let local = |name: &str, at: NaiveDateTime| {
         Property::new(name, local_stamp(at))
@@ -30,6 +36,11 @@ pub(super) fn build(feed_event: &FeedEvent) -> Event {
             local("DTSTART", feed_event.start),
             time("DTEND", wire_instant(feed_event.timezone, end)),
         )
+    } else if era.is_some_and(|era| start < era) {
+        (
+            time("DTSTART", WireTime::Utc(start)),
+            time("DTEND", WireTime::Utc(end)),
+        )
     } else {
         let (start, end) = wire_span(feed_event.timezone, start, end);
         (time("DTSTART", start), time("DTEND", end))
@@ -46,23 +57,30 @@ pub(super) fn build(feed_event: &FeedEvent) -> Event {
         .append_property(dtstart)
         .append_property(dtend)
         .summary(&feed_event.summary)
-        .description(&feed_event.description)
-        .append_property(Property::new(
-            "STATUS",
-            match feed_event.status {
-                Status::Confirmed => "CONFIRMED",
-                Status::Tentative => "TENTATIVE",
-                Status::Cancelled => "CANCELLED",
-            },
-        ))
-        .append_property(Property::new(
-            "TRANSP",
-            if feed_event.opaque {
-                "OPAQUE"
-            } else {
-                "TRANSPARENT"
-            },
-        ));
+        .description(&feed_event.description);
+    // A cancelled occurrence is written without STATUS: clients disagree on
+    // STATUS:CANCELLED (Google hides the event, Apple and Thunderbird cross
+    // it out, Outlook ignores it and shows a busy block), so every client
+    // is shown the same thing instead: a free event whose summary starts
+    // with the calendar's "[Cancelled] " prefix, with no alarm (see the
+    // README's "What each client shows").
+    let status = match feed_event.status {
+        Status::Confirmed => Some("CONFIRMED"),
+        Status::Tentative => Some("TENTATIVE"),
+        Status::Cancelled => None,
+    };
+    if let Some(status) = status {
+        event.append_property(Property::new("STATUS", status));
+    }
+    event.append_property(Property::new(
+        "TRANSP",
+        // A cancelled occurrence blocks no time, whatever it stopped.
+        if feed_event.opaque && feed_event.status != Status::Cancelled {
+            "OPAQUE"
+        } else {
+            "TRANSPARENT"
+        },
+    ));
     if let Some(url) = &feed_event.url {
         event.append_property(Property::new("URL", url));
     }

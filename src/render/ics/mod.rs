@@ -17,6 +17,7 @@
 
 mod check;
 mod content_line;
+mod era;
 mod escape;
 mod event;
 mod fold;
@@ -55,22 +56,29 @@ const PRODID: &str = "-//maintcal//maintcal//EN";
 /// bytes are the same with a fresh one.
 #[derive(Debug, Default)]
 pub struct ZoneCache {
-    zones: Mutex<HashMap<ZoneSpan, Arc<[String]>>>,
+    zones: Mutex<HashMap<ZoneSpan, Zone>>,
 }
+
+/// A zone's VTIMEZONE lines over a span, and where its last era begins
+/// (see [`vtimezone::zone`]).
+type Zone = (Arc<[String]>, Option<DateTime<Utc>>);
 
 /// A zone and the first and last instants a feed uses in it.
 type ZoneSpan = (Tz, DateTime<Utc>, DateTime<Utc>);
 
 impl ZoneCache {
-    /// The VTIMEZONE lines for `tz` over `first`..`last`.
-    fn lines(&self, (tz, first, last): ZoneSpan) -> Arc<[String]> {
+    /// The VTIMEZONE lines for `tz` over `first`..`last`, and its last era.
+    fn zone(&self, (tz, first, last): ZoneSpan) -> Zone {
         let mut zones = self
             .zones
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         zones
             .entry((tz, first, last))
-            .or_insert_with(|| vtimezone::lines(tz, first, last).into())
+            .or_insert_with(|| {
+                let (lines, era) = vtimezone::zone(tz, first, last);
+                (lines.into(), era)
+            })
             .clone()
     }
 }
@@ -102,13 +110,40 @@ pub fn render(mut feed: Feed, zones: &ZoneCache) -> Result<Vec<u8>, RenderError>
     }
     // VTIMEZONE goes before the events that refer to it: some clients
     // read the stream once, top to bottom.
+    let mut eras: Vec<(Tz, Option<DateTime<Utc>>)> = Vec::with_capacity(spans.len());
     for span in spans {
-        for zone_line in zones.lines(span).iter() {
+        let (lines, era) = zones.zone(span);
+        for zone_line in lines.iter() {
             fold_line_into(zone_line, &mut stream);
         }
+        eras.push((span.0, era));
     }
+    // The occurrences the planner already overrides, for series that
+    // begin before their zone's last era (see `era`); only the overrides'
+    // keys, so that each event can still be dropped once written.
+    let overridden: std::collections::HashSet<(String, chrono::NaiveDateTime)> =
+        if eras.iter().any(|(_, era)| era.is_some()) {
+            events
+                .iter()
+                .filter_map(|e| Some((e.uid.clone(), e.recurrence_id?)))
+                .collect()
+        } else {
+            std::collections::HashSet::new()
+        };
     for event in events {
-        write_component(&event::build(&event), &mut line, &mut stream);
+        let era = eras
+            .iter()
+            .find(|(tz, _)| *tz == event.timezone)
+            .and_then(|(_, era)| *era);
+        write_component(&event::build(&event, era), &mut line, &mut stream);
+        if let Some(era) = era {
+            let uid = event.uid.clone();
+            for instance in era::overrides_before(&event, era, |local| {
+                overridden.contains(&(uid.clone(), local))
+            }) {
+                write_component(&event::build(&instance, Some(era)), &mut line, &mut stream);
+            }
+        }
     }
     fold_line_into("END:VCALENDAR", &mut stream);
     check_stream(&stream).map_err(|problems| RenderError::WireCheck {

@@ -54,11 +54,31 @@ const MIN_SECS: i64 = -62_135_596_800;
 const MAX_SECS: i64 = 253_370_764_800;
 
 /// Content lines (unfolded, no CRLF, no escaping needed) from `BEGIN:VTIMEZONE` to `END:VTIMEZONE`.
+/// (A build uses [`zone`], which also gives the zone's last era.)
+#[cfg(any(test, feature = "internals"))]
 pub fn lines(
     tz: Tz,
     span_start: DateTime<chrono::Utc>,
     span_end: DateTime<chrono::Utc>,
 ) -> Vec<String> {
+    zone(tz, span_start, span_end).0
+}
+
+/// [`lines`], and where the zone's last era begins in them: the first
+/// instant from which Outlook's reading of the VTIMEZONE (one yearly
+/// STANDARD/DAYLIGHT pair) gives every offset exactly. Outlook desktop
+/// reduces the VTIMEZONE to one pair (MS-STANOICAL: it "approximates" it
+/// from DTSTART, RRULE and the offsets); which pair it takes when there are
+/// several is not documented, so the era is where every observance but the
+/// open-ended ones has had its last onset and every open-ended one its
+/// first. Before it, the offsets are those of an earlier era, which a
+/// client reading one pair gets wrong: such times must be written in UTC.
+/// `None` when the zone has no transition near the span (one offset).
+pub fn zone(
+    tz: Tz,
+    span_start: DateTime<chrono::Utc>,
+    span_end: DateTime<chrono::Utc>,
+) -> (Vec<String>, Option<DateTime<chrono::Utc>>) {
     let (first, last) = if span_start <= span_end {
         (span_start, span_end)
     } else {
@@ -75,7 +95,22 @@ pub fn lines(
         observance.push_lines(&mut lines);
     }
     lines.push("END:VTIMEZONE".to_owned());
-    lines
+    let era = match observances.as_slice() {
+        [] | [_] => None,
+        many => many
+            .iter()
+            .filter_map(|o| {
+                let onset = if o.open_ended {
+                    o.onsets.first()
+                } else {
+                    o.onsets.last()
+                };
+                onset.map(|t| t.at)
+            })
+            .max()
+            .and_then(|secs| DateTime::from_timestamp(secs, 0)),
+    };
+    (lines, era)
 }
 
 /// The observances describing `tz` exactly over `[lo, hi]`, in no particular order.

@@ -347,3 +347,74 @@ fn reversed_span_is_the_same_span() {
         lines(tz, utc(2020, 1, 1), utc(2025, 1, 1))
     );
 }
+
+/// Pacific/Apia moved across the date line at the end of 2011-12-29 while
+/// in DST (-10 to +14), with DST on both sides. Its onset is STANDARD, so a
+/// reader that takes a DAYLIGHT's DST to be TZOFFSETTO - TZOFFSETFROM
+/// (python-dateutil, under vobject) never meets a DST of 24 hours; the DST
+/// onsets around it stay DAYLIGHT, and the yearly pair after it is intact.
+#[test]
+fn a_date_line_jump_is_standard_and_no_daylight_moves_a_day() {
+    let lines = lines_for(chrono_tz::Pacific::Apia, 2011, 2012);
+    let blocks = observance_blocks(&lines);
+    let jump: Vec<&[String]> = blocks
+        .iter()
+        .copied()
+        .filter(|b| b.iter().any(|l| l == "DTSTART:20111230T000000"))
+        .collect();
+    assert_eq!(
+        jump,
+        [[
+            "BEGIN:STANDARD",
+            "DTSTART:20111230T000000",
+            "TZOFFSETFROM:-1000",
+            "TZOFFSETTO:+1400",
+            "TZNAME:+1400",
+            "END:STANDARD",
+        ]
+        .map(str::to_owned)
+        .as_slice()]
+    );
+    for obs in parse(&lines) {
+        if obs.kind == "DAYLIGHT" {
+            assert_eq!(obs.to - obs.from, 3600, "{obs:?}");
+        }
+    }
+    // The pair Outlook reads: +13 standard, +14 from the last Sunday of
+    // September.
+    assert!(lines.contains(&"RRULE:FREQ=YEARLY;BYMONTH=9;BYDAY=-1SU".to_owned()));
+    assert!(lines.contains(&"RRULE:FREQ=YEARLY;BYMONTH=4;BYDAY=1SU".to_owned()));
+}
+
+/// Where Outlook's one yearly pair starts to be exact, worked out by hand
+/// from tzdata: New York's 2007 rules (first STANDARD onset 2007-11-04
+/// 02:00 EDT, 06:00Z); São Paulo's last change, 2019-02-17 00:00 -02
+/// (02:00Z); Apia's pair after the date line, first DAYLIGHT 2012-09-30
+/// 03:00 +13 (2012-09-29T14:00Z); none for Tokyo (one offset).
+#[test]
+fn the_last_era_begins_where_the_last_pair_holds() {
+    let era = |tz: Tz, from: i32, to: i32| zone(tz, utc(from, 1, 1), utc(to, 12, 31)).1;
+    let at = |text: &str| {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    assert_eq!(
+        era(chrono_tz::America::New_York, 2021, 2021),
+        Some(at("2007-11-04T06:00:00Z"))
+    );
+    assert_eq!(
+        era(chrono_tz::America::Sao_Paulo, 2018, 2019),
+        Some(at("2019-02-17T02:00:00Z"))
+    );
+    assert_eq!(
+        era(chrono_tz::Pacific::Apia, 2011, 2012),
+        Some(at("2012-09-29T14:00:00Z"))
+    );
+    assert_eq!(era(chrono_tz::Asia::Tokyo, 2020, 2021), None);
+    // The lines are those `lines` gives.
+    assert_eq!(
+        zone(chrono_tz::Pacific::Apia, utc(2011, 1, 1), utc(2012, 12, 31)).0,
+        lines_for(chrono_tz::Pacific::Apia, 2011, 2012)
+    );
+}

@@ -97,7 +97,19 @@ impl Transition {
     /// an onset is DAYLIGHT when its new offset has positive DST, or when it
     /// ends a negative-DST period (DST 0 after DST < 0, i.e. Dublin's IST).
     /// Negative DST itself (Dublin's GMT) is STANDARD.
+    ///
+    /// An onset that moves the clocks by a whole day or more is STANDARD
+    /// whatever its DST: the zone changed sides of the date line
+    /// (Pacific/Apia on 2011-12-30, -10 to +14 in DST). Readers built on
+    /// python-dateutil (vobject) take a DAYLIGHT observance's DST to be
+    /// TZOFFSETTO - TZOFFSETFROM, and Python rejects a DST of 24 hours, so
+    /// the whole calendar fails to load; a STANDARD observance's DST is 0.
+    /// Every reader still gets the same TZOFFSETTO, and Outlook's yearly pair
+    /// comes from the zone's yearly rules, which this one-off onset is not.
     pub(super) fn kind(&self) -> Kind {
+        if (self.to.total - self.from.total).abs() >= super::SECS_PER_DAY {
+            return Kind::Standard;
+        }
         if self.to.dst > 0 || (self.to.dst == 0 && self.from.dst < 0) {
             Kind::Daylight
         } else {
