@@ -102,6 +102,14 @@ impl SourceFiles {
             .unwrap_or_default()
     }
 
+    /// The name a file was added with (its path, as shown in reports).
+    pub fn name(&self, file: FileId) -> &str {
+        self.files
+            .get(file)
+            .map(|file| file.name().as_str())
+            .unwrap_or_default()
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
         let text = self.text(file);

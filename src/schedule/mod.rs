@@ -17,6 +17,7 @@
 pub(crate) mod across;
 pub(crate) mod annotations;
 pub(crate) mod diagnostic;
+mod each_file;
 pub(crate) mod limits;
 pub(crate) mod model;
 pub(crate) mod places;
@@ -28,9 +29,7 @@ use diagnostic::{Diagnostic, FileId, Severity, SourceFiles};
 pub use limits::Limits;
 pub use model::Schedules;
 pub use places::{Place, Places};
-use source::sections::sections;
 use std::path::{Path, PathBuf};
-use validate::Validator;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScheduleError {
@@ -76,8 +75,9 @@ pub enum ScheduleError {
 pub struct Loaded {
     pub schedules: Schedules,
     /// Warnings found while loading; later stages add theirs (see
-    /// [`Loaded::report`]).
-    pub warnings: Vec<Diagnostic>,
+    /// [`Loaded::report`], which takes them: a large schedule can have a
+    /// warning per window, and they are not held for the rest of a build).
+    pub warnings: std::cell::RefCell<Vec<Diagnostic>>,
     /// The files read, so that later checks can quote them.
     pub sources: SourceFiles,
     pub places: Places,
@@ -85,9 +85,10 @@ pub struct Loaded {
 
 impl Loaded {
     /// Every warning, the loader's and `later` ones (found on the expanded
-    /// windows), rendered in file and line order.
+    /// windows), rendered in file and line order. The loader's are handed
+    /// over: a second report has only its own `later` ones.
     pub fn report(&self, later: Vec<Diagnostic>) -> String {
-        let mut all = self.warnings.clone();
+        let mut all = self.warnings.take();
         all.extend(later);
         render_sorted(&self.sources, all)
     }
@@ -198,10 +199,14 @@ fn read_limits(settings: &Path) -> Result<Limits, ScheduleError> {
 /// large without holding all of it.
 fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    let file = std::fs::File::open(path)?;
+    // Sized from the file's length: `take` hides that from `read_to_end`,
+    // which would grow the buffer by doubling and hold up to twice the
+    // schedules' bytes for the rest of the run.
+    let length = file.metadata().map_or(0, |meta| meta.len());
+    let capacity = length.min(limit).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -236,6 +241,8 @@ pub fn load_bytes_within(
     let mut calendar_ids: Vec<(String, FileId, std::ops::Range<usize>)> = Vec::new();
     let mut base_urls: Vec<(String, FileId, std::ops::Range<usize>, String)> = Vec::new();
     let mut places = Places::default();
+    // Files that are read as text, to be parsed and checked (in parallel).
+    let mut to_check = Vec::new();
     for (path, bytes) in files {
         if bytes.len() as u64 > limits.file_bytes {
             // Quote nothing of it: its first line is no help, and the file
@@ -277,31 +284,25 @@ pub fn load_bytes_within(
             );
             continue;
         }
-        let text = sources.text(file);
-        let (sections, mut found) = sections(file, text);
-        diagnostics.append(&mut found);
-        if !sections.parsed {
-            // Whatever the recovering parser made of a broken file would
-            // only yield follow-on errors ("no [calendar] table", …).
-            continue;
+        to_check.push(file);
+    }
+    for (file, checked) in to_check.iter().zip(each_file::check_all(
+        &sources,
+        &to_check,
+        limits.window_occurrences,
+    )) {
+        let mut checked = checked;
+        diagnostics.append(&mut checked.diagnostics);
+        if let Some((id, span)) = checked.calendar_id {
+            calendar_ids.push((id, *file, span));
         }
-        if let Some(calendar) = &sections.calendar {
-            calendar_ids.push((calendar.id.get_ref().clone(), file, calendar.id.span()));
-            if let Some(url) = &calendar.base_url
-                && let Ok(url_text) = model::base_url(url.get_ref())
-            {
-                base_urls.push((url_text, file, url.span(), path.display().to_string()));
-            }
+        if let Some((url, span)) = checked.base_url {
+            let name = sources.name(*file).to_owned();
+            base_urls.push((url, *file, span, name));
         }
-        for (key, _) in &sections.groups {
-            group_ids.push((key.get_ref().clone(), file, key.span()));
-        }
-        places.record(file, &sections);
-        let mut validator = Validator::new(file, limits.window_occurrences);
-        if let Some(calendar) = validator.calendar(sections, 0..text.len()) {
-            calendars.push(calendar);
-        }
-        diagnostics.append(&mut validator.diagnostics);
+        group_ids.extend((checked.group_ids.into_iter()).map(|(id, span)| (id, *file, span)));
+        places.append(checked.places);
+        calendars.extend(checked.calendar);
     }
     // Group ids become file names in one out/ folder, and calendar ids go
     // into UIDs: both must be unique across files.
@@ -358,7 +359,7 @@ pub fn load_bytes_within(
     }
     Ok(Loaded {
         schedules,
-        warnings: diagnostics,
+        warnings: std::cell::RefCell::new(diagnostics),
         sources,
         places,
     })

@@ -156,15 +156,31 @@ impl Validator {
                     "list services under stops, partly or runs",
                 );
             }
-            impacts.push(Arc::new(GroupImpact {
+            let impact = GroupImpact {
                 group: group.id.clone(),
                 services,
                 notes,
-            }));
+            };
+            impacts.push(self.shared(impact));
         }
         // The calendar's group order, whatever order the window names them in.
         impacts.sort_by_key(|impact| index.get(impact.group.as_str()).copied());
         impacts
+    }
+}
+
+impl Validator {
+    /// The file's one copy of `impact` (see `Validator::impacts`'s field).
+    fn shared(&mut self, impact: GroupImpact) -> Arc<GroupImpact> {
+        if let Some(met) = self.impacts.get(&impact) {
+            return Arc::clone(met);
+        }
+        let mut impact = impact;
+        // Built by pushing; kept for the whole build.
+        impact.services.shrink_to_fit();
+        let impact = Arc::new(impact);
+        self.impacts.insert(Arc::clone(&impact));
+        impact
     }
 }
 
