@@ -84,30 +84,46 @@ impl Diagnostic {
 pub type FileId = usize;
 
 /// The text of every schedule file read, so that diagnostics can quote it.
+/// Only names and texts are kept: the index of line starts that quoting
+/// needs is made when a report is rendered, for the files it quotes, and
+/// dropped after (it was a sixth of a large schedule's size, kept for the
+/// whole build).
 #[derive(Default)]
 pub struct SourceFiles {
-    pub(super) files: SimpleFiles<String, String>,
+    /// (name, text), by [`FileId`].
+    files: Vec<(String, String)>,
 }
 
 impl SourceFiles {
     pub fn add(&mut self, name: String, text: String) -> FileId {
-        self.files.add(name, text)
+        self.files.push((name, text));
+        self.files.len() - 1
     }
 
     pub fn text(&self, file: FileId) -> &str {
         // Ids only come from `add`, so the lookup cannot fail.
-        self.files
-            .get(file)
-            .map(|file| file.source().as_str())
-            .unwrap_or_default()
+        self.files.get(file).map_or("", |(_, text)| text.as_str())
     }
 
     /// The name a file was added with (its path, as shown in reports).
     pub fn name(&self, file: FileId) -> &str {
-        self.files
-            .get(file)
-            .map(|file| file.name().as_str())
-            .unwrap_or_default()
+        self.files.get(file).map_or("", |(name, _)| name.as_str())
+    }
+
+    /// Every file, by the same ids, for codespan to quote: with its text if
+    /// one of `diagnostics` is in it, else empty (nothing to index).
+    fn quoted(&self, diagnostics: &[Diagnostic]) -> SimpleFiles<&str, &str> {
+        let mut wanted = vec![false; self.files.len()];
+        for diagnostic in diagnostics {
+            if let Some(wanted) = wanted.get_mut(diagnostic.file) {
+                *wanted = true;
+            }
+        }
+        let mut quoted = SimpleFiles::new();
+        for ((name, text), wanted) in self.files.iter().zip(wanted) {
+            quoted.add(name.as_str(), if wanted { text.as_str() } else { "" });
+        }
+        quoted
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -130,6 +146,7 @@ impl SourceFiles {
     fn render_styled(&self, diagnostics: &[Diagnostic], colour: bool) -> String {
         let mut rendered = String::new();
         let config = Config::default();
+        let quoted = self.quoted(diagnostics);
         for diagnostic in diagnostics {
             let report = match diagnostic.severity {
                 Severity::Error => Report::error(),
@@ -147,12 +164,11 @@ impl SourceFiles {
             }
             // Writing into a Vec cannot fail; a span outside the file would be
             // our bug, and then the message still goes out without the snippet.
-            if emit(&mut rendered, colour, &config, &self.files, &report).is_err() {
+            if emit(&mut rendered, colour, &config, &quoted, &report).is_err() {
                 let (line, column) = self.line_col(diagnostic.file, diagnostic.span.start);
-                let name = self.files.get(diagnostic.file).map(|f| f.name().clone());
                 let header = format!(
                     "{}:{line}:{column}: {}\n",
-                    name.unwrap_or_default(),
+                    self.name(diagnostic.file),
                     diagnostic.message
                 );
                 rendered.push_str(&header);
@@ -170,7 +186,7 @@ fn emit(
     rendered: &mut String,
     colour: bool,
     config: &Config,
-    files: &SimpleFiles<String, String>,
+    files: &SimpleFiles<&str, &str>,
     report: &Report<FileId>,
 ) -> Result<(), codespan_reporting::files::Error> {
     if !colour {
