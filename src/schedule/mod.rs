@@ -10,7 +10,9 @@
 //! section at a time; [`validate`] turns them into the checked [`model`],
 //! which also holds the rules every stage shares (defaults, hours
 //! arithmetic, text policy, the dates a rule gives); [`places`] remembers
-//! where each calendar and window is written; then, over all files,
+//! where each calendar and window is written. Files go through these on a
+//! few threads at once ([`each_file`]), and are put back in file order;
+//! then, over all files,
 //! [`across`] bounds the size of a build, and [`text_limit`] each event's
 //! text.
 
