@@ -14,6 +14,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::termcolor::Ansi;
 use codespan_reporting::term::{self, Config};
 use std::cell::Cell;
+use std::io::Write;
 use std::ops::Range;
 
 thread_local! {
@@ -145,6 +146,32 @@ impl SourceFiles {
 
     fn render_styled(&self, diagnostics: &[Diagnostic], colour: bool) -> String {
         let mut rendered = String::new();
+        // Appending to a String cannot fail.
+        let _ = self.render_in_pieces(diagnostics, colour, &mut |piece| {
+            rendered.push_str(piece);
+            Ok(())
+        });
+        rendered
+    }
+
+    /// [`SourceFiles::render`], written to `out` a piece at a time: a large
+    /// schedule can have a warning per window, and their report, held
+    /// whole, was the size of the schedules themselves.
+    pub fn write(&self, diagnostics: &[Diagnostic], out: &mut dyn Write) -> std::io::Result<()> {
+        self.render_in_pieces(diagnostics, COLOUR.get(), &mut |piece| {
+            out.write_all(piece.as_bytes())
+        })
+    }
+
+    /// Renders diagnostics in the order given, handing the text to `sink`
+    /// in pieces of about [`PIECE_BYTES`], whole reports each.
+    fn render_in_pieces(
+        &self,
+        diagnostics: &[Diagnostic],
+        colour: bool,
+        sink: &mut dyn FnMut(&str) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let mut rendered = String::new();
         let config = Config::default();
         let quoted = self.quoted(diagnostics);
         for diagnostic in diagnostics {
@@ -173,13 +200,20 @@ impl SourceFiles {
                 );
                 rendered.push_str(&header);
             }
+            if rendered.len() >= PIECE_BYTES {
+                sink(&rendered)?;
+                rendered.clear();
+            }
         }
         if super::annotations::enabled() {
             rendered.push_str(&super::annotations::render(self, diagnostics));
         }
-        rendered
+        sink(&rendered)
     }
 }
+
+/// About how much of a report [`SourceFiles::write`] writes at once.
+const PIECE_BYTES: usize = 64 * 1024;
 
 /// Appends one report to `rendered`, with ANSI colour escapes or without.
 fn emit(

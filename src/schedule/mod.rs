@@ -86,20 +86,31 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// Every warning, the loader's and `later` ones (found on the expanded
-    /// windows), rendered in file and line order. The loader's are handed
-    /// over: a second report has only its own `later` ones.
-    pub fn report(&self, later: Vec<Diagnostic>) -> String {
+    /// Writes every warning, the loader's and `later` ones (found on the
+    /// expanded windows), rendered in file and line order, to `out`. The
+    /// loader's are handed over: a second report has only its own `later`
+    /// ones.
+    pub fn write_report(
+        &self,
+        later: Vec<Diagnostic>,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
         let mut all = self.warnings.take();
         all.extend(later);
-        render_sorted(&self.sources, all)
+        in_report_order(&mut all);
+        self.sources.write(&all, out)
     }
 }
 
 /// `diagnostics` in file and line order, rendered.
 fn render_sorted(sources: &SourceFiles, mut diagnostics: Vec<Diagnostic>) -> String {
-    diagnostics.sort_by_key(|d| (d.file, d.span.start, d.severity));
+    in_report_order(&mut diagnostics);
     sources.render(&diagnostics)
+}
+
+/// File and line order (errors before warnings at one place).
+fn in_report_order(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.file, d.span.start, d.severity));
 }
 
 /// Loads every `*.toml` directly in `dir`, in file-name order, within the
