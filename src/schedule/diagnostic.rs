@@ -333,4 +333,44 @@ mod tests {
             "did you mean `Asia/Tokyo`?"
         );
     }
+
+    /// Writes that it counts, to see the report go out in pieces.
+    struct Counting {
+        bytes: Vec<u8>,
+        writes: usize,
+    }
+
+    impl Write for Counting {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.writes += 1;
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_long_report_is_written_in_pieces_with_the_same_bytes() {
+        let mut files = SourceFiles::default();
+        let text: String = (0..2000).map(|n| format!("key{n} = {n}\n")).collect();
+        let file = files.add("s.toml".into(), text.clone());
+        let diagnostics: Vec<Diagnostic> = (0..2000)
+            .map(|n| {
+                let start = text.find(&format!("key{n} ")).unwrap();
+                Diagnostic::warning(file, start..start + 3, format!("warning {n}"))
+                    .with_help("what to do")
+            })
+            .collect();
+        let whole = files.render(&diagnostics);
+        assert!(whole.len() > 2 * PIECE_BYTES, "{}", whole.len());
+        let mut out = Counting {
+            bytes: Vec::new(),
+            writes: 0,
+        };
+        files.write(&diagnostics, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out.bytes).unwrap(), whole);
+        assert!(out.writes > 2, "{} writes", out.writes);
+    }
 }

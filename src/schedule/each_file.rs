@@ -99,3 +99,57 @@ pub(super) fn check_all(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::schedule::{ScheduleError, load_files};
+
+    /// One calendar per file, `id` `c<n>`, with one window `w`; `broken`
+    /// files misspell the window's `status`.
+    fn file(n: usize, broken: bool) -> (std::path::PathBuf, String) {
+        let status = if broken { "statsu" } else { "status" };
+        let text = format!(
+            "[calendar]\nid = \"c{n}\"\nname = \"C{n}\"\ntimezone = \"Asia/Tokyo\"\n\n\
+             [groups.g{n}]\nname = \"G\"\nservices = [\"S\"]\n\n\
+             [windows.w]\ndate = 2020-05-17\nstart = 02:00\nend = 04:00\n\
+             {status} = \"confirmed\"\nrevised = 2020-05-01T10:00:00+09:00\n\
+             [windows.w.impact.g{n}]\nstops = [\"S\"]\n"
+        );
+        (format!("s{n:02}.toml").into(), text)
+    }
+
+    #[test]
+    fn files_checked_on_several_threads_are_reported_in_file_order() {
+        let files: Vec<_> = (0..24).map(|n| file(n, n % 3 == 1)).collect();
+        let Err(ScheduleError::Invalid { errors, report }) = load_files(files) else {
+            panic!("the misspelt files are errors");
+        };
+        assert_eq!(errors, 8, "{report}");
+        let named: Vec<&str> = report
+            .lines()
+            .filter_map(|line| line.trim_start().strip_prefix("┌─ "))
+            .map(|place| place.split(':').next().unwrap_or_default())
+            .collect();
+        let expected: Vec<String> = (0..24)
+            .filter(|n| n % 3 == 1)
+            .map(|n| format!("s{n:02}.toml"))
+            .collect();
+        assert_eq!(named, expected, "{report}");
+    }
+
+    #[test]
+    fn the_model_and_places_put_together_keep_file_order() {
+        let loaded = load_files((0..12).map(|n| file(n, false)).collect()).unwrap();
+        // The model in file order, whichever thread checked which file.
+        let ids: Vec<&str> = (loaded.schedules.calendars.iter())
+            .map(|calendar| calendar.id.as_str())
+            .collect();
+        let expected: Vec<String> = (0..12).map(|n| format!("c{n}")).collect();
+        assert_eq!(ids, expected);
+        for n in 0..12 {
+            let place = loaded.places.window(&format!("c{n}"), "w").unwrap();
+            assert_eq!(loaded.sources.name(place.file), format!("s{n:02}.toml"));
+            assert_eq!(&loaded.sources.text(place.file)[place.key.clone()], "w");
+        }
+    }
+}
