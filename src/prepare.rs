@@ -49,7 +49,6 @@ pub(crate) fn expand_and_warn<'s>(
     stderr: &mut dyn Write,
 ) -> anyhow::Result<Expanded<'s>> {
     let expanded = Expanded::new(&loaded.schedules);
-    let report = loaded.report(expand::lint(&expanded, &loaded.places));
-    stderr.write_all(report.as_bytes())?;
+    loaded.write_report(expand::lint(&expanded, &loaded.places), stderr)?;
     Ok(expanded)
 }

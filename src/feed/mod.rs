@@ -194,6 +194,10 @@ fn group_feed(expanded: &CalendarOccurrences, group: &Group) -> Feed {
     let calendar = expanded.calendar;
     let words = Words::of(calendar.language);
     let mut events = Vec::new();
+    // Each description is composed here, then copied once at its size: a
+    // feed holds thousands, and growing each by doubling then shrinking it
+    // was most of planning's allocations.
+    let scratch = std::cell::RefCell::new(String::new());
     for window in &expanded.windows {
         let Some(impact) = window.window.impact_on(&group.id) else {
             continue;
@@ -215,7 +219,8 @@ fn group_feed(expanded: &CalendarOccurrences, group: &Group) -> Feed {
             let strength = text::kind_of(slot.services.iter().copied());
             let compose = |occurrence: &Occurrence, times: (NaiveDateTime, NaiveDateTime)| {
                 let summary = text::summary(words, occurrence.status, &subject, strength, times);
-                let mut description = String::new();
+                let mut description = scratch.borrow_mut();
+                description.clear();
                 text::describe_slot(&mut description, words, &slot, &impact.notes);
                 text::describe_common(
                     &mut description,
@@ -224,9 +229,7 @@ fn group_feed(expanded: &CalendarOccurrences, group: &Group) -> Feed {
                     occurrence,
                     group.description.as_deref(),
                 );
-                // Grown by doubling; a feed holds thousands of these.
-                description.shrink_to_fit();
-                (summary, description)
+                (summary, description.as_str().to_owned())
             };
             events.extend(part.events(opaque, &compose));
         }
@@ -250,6 +253,8 @@ fn group_feed(expanded: &CalendarOccurrences, group: &Group) -> Feed {
 
 fn all_feed(expanded: &Expanded) -> Feed {
     let mut events = Vec::new();
+    // As in `group_feed`: composed here, copied once at its size.
+    let scratch = std::cell::RefCell::new(String::new());
     for table in &expanded.calendars {
         let calendar = table.calendar;
         let words = Words::of(calendar.language);
@@ -295,9 +300,9 @@ fn all_feed(expanded: &Expanded) -> Feed {
                     range,
                 };
                 let compose = |occurrence: &Occurrence, times: (NaiveDateTime, NaiveDateTime)| {
-                    let summary =
-                        text::summary(words, occurrence.status, &subject, strength, times);
-                    let mut description = String::new();
+                    let summary = text::summary(words, occurrence.status, subject, strength, times);
+                    let mut description = scratch.borrow_mut();
+                    description.clear();
                     for (index, (group, slot, notes)) in in_range.iter().enumerate() {
                         if index > 0 {
                             description.push('\n');
@@ -306,9 +311,7 @@ fn all_feed(expanded: &Expanded) -> Feed {
                         text::describe_slot(&mut description, words, slot, notes);
                     }
                     text::describe_common(&mut description, words, calendar, occurrence, None);
-                    // Grown by doubling; the all feed's are the largest.
-                    description.shrink_to_fit();
-                    (summary, description)
+                    (summary, description.as_str().to_owned())
                 };
                 events.extend(part.events(opaque, &compose));
             }

@@ -25,18 +25,12 @@ pub(super) enum Strength {
     Stops,
 }
 
-pub(super) fn window_title(calendar: &Calendar, window: &Window) -> String {
-    window
-        .title
-        .clone()
-        .unwrap_or_else(|| calendar.title.clone())
+pub(super) fn window_title<'a>(calendar: &'a Calendar, window: &'a Window) -> &'a str {
+    window.title.as_deref().unwrap_or(&calendar.title)
 }
 
-pub(super) fn window_title_for_all(calendar: &Calendar, window: &Window) -> String {
-    window
-        .title
-        .clone()
-        .unwrap_or_else(|| calendar.name.clone())
+pub(super) fn window_title_for_all<'a>(calendar: &'a Calendar, window: &'a Window) -> &'a str {
+    window.title.as_deref().unwrap_or(&calendar.name)
 }
 
 /// `【予定】RMS サービス 定期メンテナンス：停止 02:00–08:45`: status, who,
@@ -76,14 +70,19 @@ pub(super) fn group_heading(out: &mut String, words: &Words, name: &str) {
 
 /// What a slot does to each of its services, by impact, then the group's notes.
 pub(super) fn describe_slot(out: &mut String, words: &Words, slot: &Slot, group_notes: &[String]) {
-    let of_kind = |wanted: &'static str| {
-        slot.services
-            .iter()
-            .filter(move |s| s.kind.keyword() == wanted)
-    };
-    let mut section = |heading: &str, services: Vec<&&ServiceImpact>| {
-        if services.is_empty() {
-            return;
+    let sections = [
+        (words.stopping_heading, "stops"),
+        (words.partly_heading, "partial"),
+        (words.running_heading, "runs"),
+    ];
+    for (heading, wanted) in sections {
+        // Filtered as written rather than collected: this runs for every
+        // event of every feed.
+        let mut services = (slot.services.iter())
+            .filter(|s| s.kind.keyword() == wanted)
+            .peekable();
+        if services.peek().is_none() {
+            continue;
         }
         out.push_str(heading);
         out.push_str(":\n");
@@ -110,10 +109,7 @@ pub(super) fn describe_slot(out: &mut String, words: &Words, slot: &Slot, group_
             }
             out.push('\n');
         }
-    };
-    section(words.stopping_heading, of_kind("stops").collect());
-    section(words.partly_heading, of_kind("partial").collect());
-    section(words.running_heading, of_kind("runs").collect());
+    }
     for note in group_notes {
         out.push_str(words.group_note);
         out.push_str(note);

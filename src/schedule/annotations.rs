@@ -39,7 +39,7 @@ pub fn enabled() -> bool {
 pub fn render(files: &SourceFiles, diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let name = files.files.get(diagnostic.file).map(|f| f.name().as_str());
+        let name = files.name(diagnostic.file);
         let (line, col) = files.line_col(diagnostic.file, diagnostic.span.start);
         let (end_line, end_col) = files.line_col(diagnostic.file, diagnostic.span.end);
         let mut message = diagnostic.message.clone();
@@ -47,7 +47,7 @@ pub fn render(files: &SourceFiles, diagnostics: &[Diagnostic]) -> String {
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        let file = property(&relative(name.unwrap_or_default()));
+        let file = property(&relative(name));
         // GitHub drops the whole command if a range across lines has
         // columns: such a span is given by where it starts.
         let place = if end_line == line {

@@ -14,6 +14,7 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::termcolor::Ansi;
 use codespan_reporting::term::{self, Config};
 use std::cell::Cell;
+use std::io::Write;
 use std::ops::Range;
 
 thread_local! {
@@ -84,22 +85,46 @@ impl Diagnostic {
 pub type FileId = usize;
 
 /// The text of every schedule file read, so that diagnostics can quote it.
+/// Only names and texts are kept: the index of line starts that quoting
+/// needs is made when a report is rendered, for the files it quotes, and
+/// dropped after (it was a sixth of a large schedule's size, kept for the
+/// whole build).
 #[derive(Default)]
 pub struct SourceFiles {
-    pub(super) files: SimpleFiles<String, String>,
+    /// (name, text), by [`FileId`].
+    files: Vec<(String, String)>,
 }
 
 impl SourceFiles {
     pub fn add(&mut self, name: String, text: String) -> FileId {
-        self.files.add(name, text)
+        self.files.push((name, text));
+        self.files.len() - 1
     }
 
     pub fn text(&self, file: FileId) -> &str {
         // Ids only come from `add`, so the lookup cannot fail.
-        self.files
-            .get(file)
-            .map(|file| file.source().as_str())
-            .unwrap_or_default()
+        self.files.get(file).map_or("", |(_, text)| text.as_str())
+    }
+
+    /// The name a file was added with (its path, as shown in reports).
+    pub fn name(&self, file: FileId) -> &str {
+        self.files.get(file).map_or("", |(name, _)| name.as_str())
+    }
+
+    /// Every file, by the same ids, for codespan to quote: with its text if
+    /// one of `diagnostics` is in it, else empty (nothing to index).
+    fn quoted(&self, diagnostics: &[Diagnostic]) -> SimpleFiles<&str, &str> {
+        let mut wanted = vec![false; self.files.len()];
+        for diagnostic in diagnostics {
+            if let Some(wanted) = wanted.get_mut(diagnostic.file) {
+                *wanted = true;
+            }
+        }
+        let mut quoted = SimpleFiles::new();
+        for ((name, text), wanted) in self.files.iter().zip(wanted) {
+            quoted.add(name.as_str(), if wanted { text.as_str() } else { "" });
+        }
+        quoted
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -121,7 +146,34 @@ impl SourceFiles {
 
     fn render_styled(&self, diagnostics: &[Diagnostic], colour: bool) -> String {
         let mut rendered = String::new();
+        // Appending to a String cannot fail.
+        let _ = self.render_in_pieces(diagnostics, colour, &mut |piece| {
+            rendered.push_str(piece);
+            Ok(())
+        });
+        rendered
+    }
+
+    /// [`SourceFiles::render`], written to `out` a piece at a time: a large
+    /// schedule can have a warning per window, and their report, held
+    /// whole, was the size of the schedules themselves.
+    pub fn write(&self, diagnostics: &[Diagnostic], out: &mut dyn Write) -> std::io::Result<()> {
+        self.render_in_pieces(diagnostics, COLOUR.get(), &mut |piece| {
+            out.write_all(piece.as_bytes())
+        })
+    }
+
+    /// Renders diagnostics in the order given, handing the text to `sink`
+    /// in pieces of about [`PIECE_BYTES`], whole reports each.
+    fn render_in_pieces(
+        &self,
+        diagnostics: &[Diagnostic],
+        colour: bool,
+        sink: &mut dyn FnMut(&str) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let mut rendered = String::new();
         let config = Config::default();
+        let quoted = self.quoted(diagnostics);
         for diagnostic in diagnostics {
             let report = match diagnostic.severity {
                 Severity::Error => Report::error(),
@@ -139,30 +191,36 @@ impl SourceFiles {
             }
             // Writing into a Vec cannot fail; a span outside the file would be
             // our bug, and then the message still goes out without the snippet.
-            if emit(&mut rendered, colour, &config, &self.files, &report).is_err() {
+            if emit(&mut rendered, colour, &config, &quoted, &report).is_err() {
                 let (line, column) = self.line_col(diagnostic.file, diagnostic.span.start);
-                let name = self.files.get(diagnostic.file).map(|f| f.name().clone());
                 let header = format!(
                     "{}:{line}:{column}: {}\n",
-                    name.unwrap_or_default(),
+                    self.name(diagnostic.file),
                     diagnostic.message
                 );
                 rendered.push_str(&header);
+            }
+            if rendered.len() >= PIECE_BYTES {
+                sink(&rendered)?;
+                rendered.clear();
             }
         }
         if super::annotations::enabled() {
             rendered.push_str(&super::annotations::render(self, diagnostics));
         }
-        rendered
+        sink(&rendered)
     }
 }
+
+/// About how much of a report [`SourceFiles::write`] writes at once.
+const PIECE_BYTES: usize = 64 * 1024;
 
 /// Appends one report to `rendered`, with ANSI colour escapes or without.
 fn emit(
     rendered: &mut String,
     colour: bool,
     config: &Config,
-    files: &SimpleFiles<String, String>,
+    files: &SimpleFiles<&str, &str>,
     report: &Report<FileId>,
 ) -> Result<(), codespan_reporting::files::Error> {
     if !colour {
@@ -274,5 +332,45 @@ mod tests {
             suggestion("Asia/Tokio", &known),
             "did you mean `Asia/Tokyo`?"
         );
+    }
+
+    /// Writes that it counts, to see the report go out in pieces.
+    struct Counting {
+        bytes: Vec<u8>,
+        writes: usize,
+    }
+
+    impl Write for Counting {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.writes += 1;
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_long_report_is_written_in_pieces_with_the_same_bytes() {
+        let mut files = SourceFiles::default();
+        let text: String = (0..2000).map(|n| format!("key{n} = {n}\n")).collect();
+        let file = files.add("s.toml".into(), text.clone());
+        let diagnostics: Vec<Diagnostic> = (0..2000)
+            .map(|n| {
+                let start = text.find(&format!("key{n} ")).unwrap();
+                Diagnostic::warning(file, start..start + 3, format!("warning {n}"))
+                    .with_help("what to do")
+            })
+            .collect();
+        let whole = files.render(&diagnostics);
+        assert!(whole.len() > 2 * PIECE_BYTES, "{}", whole.len());
+        let mut out = Counting {
+            bytes: Vec::new(),
+            writes: 0,
+        };
+        files.write(&diagnostics, &mut out).unwrap();
+        assert_eq!(String::from_utf8(out.bytes).unwrap(), whole);
+        assert!(out.writes > 2, "{} writes", out.writes);
     }
 }

@@ -10,13 +10,16 @@
 //! section at a time; [`validate`] turns them into the checked [`model`],
 //! which also holds the rules every stage shares (defaults, hours
 //! arithmetic, text policy, the dates a rule gives); [`places`] remembers
-//! where each calendar and window is written; then, over all files,
+//! where each calendar and window is written. Files go through these on a
+//! few threads at once ([`each_file`]), and are put back in file order;
+//! then, over all files,
 //! [`across`] bounds the size of a build, and [`text_limit`] each event's
 //! text.
 
 pub(crate) mod across;
 pub(crate) mod annotations;
 pub(crate) mod diagnostic;
+mod each_file;
 pub(crate) mod limits;
 pub(crate) mod model;
 pub(crate) mod places;
@@ -28,9 +31,7 @@ use diagnostic::{Diagnostic, FileId, Severity, SourceFiles};
 pub use limits::Limits;
 pub use model::Schedules;
 pub use places::{Place, Places};
-use source::sections::sections;
 use std::path::{Path, PathBuf};
-use validate::Validator;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScheduleError {
@@ -76,27 +77,40 @@ pub enum ScheduleError {
 pub struct Loaded {
     pub schedules: Schedules,
     /// Warnings found while loading; later stages add theirs (see
-    /// [`Loaded::report`]).
-    pub warnings: Vec<Diagnostic>,
+    /// [`Loaded::report`], which takes them: a large schedule can have a
+    /// warning per window, and they are not held for the rest of a build).
+    pub warnings: std::cell::RefCell<Vec<Diagnostic>>,
     /// The files read, so that later checks can quote them.
     pub sources: SourceFiles,
     pub places: Places,
 }
 
 impl Loaded {
-    /// Every warning, the loader's and `later` ones (found on the expanded
-    /// windows), rendered in file and line order.
-    pub fn report(&self, later: Vec<Diagnostic>) -> String {
-        let mut all = self.warnings.clone();
+    /// Writes every warning, the loader's and `later` ones (found on the
+    /// expanded windows), rendered in file and line order, to `out`. The
+    /// loader's are handed over: a second report has only its own `later`
+    /// ones.
+    pub fn write_report(
+        &self,
+        later: Vec<Diagnostic>,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let mut all = self.warnings.take();
         all.extend(later);
-        render_sorted(&self.sources, all)
+        in_report_order(&mut all);
+        self.sources.write(&all, out)
     }
 }
 
 /// `diagnostics` in file and line order, rendered.
 fn render_sorted(sources: &SourceFiles, mut diagnostics: Vec<Diagnostic>) -> String {
-    diagnostics.sort_by_key(|d| (d.file, d.span.start, d.severity));
+    in_report_order(&mut diagnostics);
     sources.render(&diagnostics)
+}
+
+/// File and line order (errors before warnings at one place).
+fn in_report_order(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.file, d.span.start, d.severity));
 }
 
 /// Loads every `*.toml` directly in `dir`, in file-name order, within the
@@ -198,10 +212,14 @@ fn read_limits(settings: &Path) -> Result<Limits, ScheduleError> {
 /// large without holding all of it.
 fn read_capped(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)?;
+    let file = std::fs::File::open(path)?;
+    // Sized from the file's length: `take` hides that from `read_to_end`,
+    // which would grow the buffer by doubling and hold up to twice the
+    // schedules' bytes for the rest of the run.
+    let length = file.metadata().map_or(0, |meta| meta.len());
+    let capacity = length.min(limit).saturating_add(1);
+    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -236,6 +254,8 @@ pub fn load_bytes_within(
     let mut calendar_ids: Vec<(String, FileId, std::ops::Range<usize>)> = Vec::new();
     let mut base_urls: Vec<(String, FileId, std::ops::Range<usize>, String)> = Vec::new();
     let mut places = Places::default();
+    // Files that are read as text, to be parsed and checked (in parallel).
+    let mut to_check = Vec::new();
     for (path, bytes) in files {
         if bytes.len() as u64 > limits.file_bytes {
             // Quote nothing of it: its first line is no help, and the file
@@ -277,31 +297,25 @@ pub fn load_bytes_within(
             );
             continue;
         }
-        let text = sources.text(file);
-        let (sections, mut found) = sections(file, text);
-        diagnostics.append(&mut found);
-        if !sections.parsed {
-            // Whatever the recovering parser made of a broken file would
-            // only yield follow-on errors ("no [calendar] table", …).
-            continue;
+        to_check.push(file);
+    }
+    for (file, checked) in to_check.iter().zip(each_file::check_all(
+        &sources,
+        &to_check,
+        limits.window_occurrences,
+    )) {
+        let mut checked = checked;
+        diagnostics.append(&mut checked.diagnostics);
+        if let Some((id, span)) = checked.calendar_id {
+            calendar_ids.push((id, *file, span));
         }
-        if let Some(calendar) = &sections.calendar {
-            calendar_ids.push((calendar.id.get_ref().clone(), file, calendar.id.span()));
-            if let Some(url) = &calendar.base_url
-                && let Ok(url_text) = model::base_url(url.get_ref())
-            {
-                base_urls.push((url_text, file, url.span(), path.display().to_string()));
-            }
+        if let Some((url, span)) = checked.base_url {
+            let name = sources.name(*file).to_owned();
+            base_urls.push((url, *file, span, name));
         }
-        for (key, _) in &sections.groups {
-            group_ids.push((key.get_ref().clone(), file, key.span()));
-        }
-        places.record(file, &sections);
-        let mut validator = Validator::new(file, limits.window_occurrences);
-        if let Some(calendar) = validator.calendar(sections, 0..text.len()) {
-            calendars.push(calendar);
-        }
-        diagnostics.append(&mut validator.diagnostics);
+        group_ids.extend((checked.group_ids.into_iter()).map(|(id, span)| (id, *file, span)));
+        places.append(checked.places);
+        calendars.extend(checked.calendar);
     }
     // Group ids become file names in one out/ folder, and calendar ids go
     // into UIDs: both must be unique across files.
@@ -358,7 +372,7 @@ pub fn load_bytes_within(
     }
     Ok(Loaded {
         schedules,
-        warnings: diagnostics,
+        warnings: std::cell::RefCell::new(diagnostics),
         sources,
         places,
     })

@@ -31,12 +31,16 @@ pub struct Place {
 }
 
 impl Places {
-    pub(super) fn record(&mut self, file: FileId, sections: &FileSections) {
+    /// The places `sections` (one file's) declare, on their own: files are
+    /// read on several threads, and [`Places::append`] puts them together
+    /// in file order.
+    pub(super) fn of_file(file: FileId, sections: &FileSections) -> Places {
+        let mut places = Places::default();
         let Some(calendar) = &sections.calendar else {
-            return;
+            return places;
         };
         let calendar_id = calendar.id.get_ref().clone();
-        self.calendars.push(Place {
+        places.calendars.push(Place {
             calendar: calendar_id.clone(),
             file,
             key: calendar.id.span(),
@@ -46,26 +50,41 @@ impl Places {
                 .map_or(calendar.id.span(), Spanned::span),
         });
         for (key, _) in &sections.groups {
-            self.groups.push(Place {
+            places.groups.push(Place {
                 calendar: calendar_id.clone(),
                 file,
                 key: key.span(),
                 revision: key.span(),
             });
         }
+        let windows = places.window_index.entry(calendar_id.clone()).or_default();
         for (key, window) in &sections.windows {
-            self.window_index
-                .entry(calendar_id.clone())
-                .or_default()
+            windows
                 .entry(key.get_ref().clone())
-                .or_insert(self.windows.len());
-            self.windows.push(Place {
+                .or_insert(places.windows.len());
+            places.windows.push(Place {
                 calendar: calendar_id.clone(),
                 file,
                 key: key.span(),
                 revision: window.revision.as_ref().map_or(key.span(), Spanned::span),
             });
         }
+        places
+    }
+
+    /// Adds the places of a later file (see [`Places::of_file`]); a window
+    /// declared twice is found at its first place, as before.
+    pub(super) fn append(&mut self, later: Places) {
+        let offset = self.windows.len();
+        for (calendar, windows) in later.window_index {
+            let index = self.window_index.entry(calendar).or_default();
+            for (window, at) in windows {
+                index.entry(window).or_insert(at + offset);
+            }
+        }
+        self.calendars.extend(later.calendars);
+        self.groups.extend(later.groups);
+        self.windows.extend(later.windows);
     }
 
     pub fn calendar(&self, calendar: &str) -> Option<&Place> {

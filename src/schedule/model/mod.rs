@@ -261,14 +261,16 @@ pub struct OccurrenceChange {
     pub revision: u32,
 }
 
-#[derive(Debug, Clone)]
+/// Equal impacts (the same services, kinds, hours and notes on the same
+/// group) are one shared value: see `Validator::impacts`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct GroupImpact {
     pub group: String,
     pub services: Vec<ServiceImpact>,
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ServiceImpact {
     pub service: String,
     pub kind: ImpactKind,
@@ -277,7 +279,7 @@ pub struct ServiceImpact {
     pub hours: Option<SubRange>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ImpactKind {
     Stops,
     Partial { unavailable: String },

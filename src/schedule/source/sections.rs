@@ -81,20 +81,33 @@ pub(crate) fn sections(file: FileId, text: &str) -> (FileSections, Vec<Diagnosti
         return (sections, found);
     }
     sections.parsed = true;
+    // The file parsed again, only once a table fails (see `parsed_again`).
+    let mut again = None;
     for (key, value) in document.into_inner() {
         let key_span = key.span();
         match key.get_ref().as_ref() {
             "calendar" => {
                 sections.calendar_declared = true;
-                sections.calendar =
-                    deserialize_reporting_all(file, text, value, key_span.start, &mut found);
+                sections.calendar = deserialize_reporting_all(
+                    file,
+                    text,
+                    value,
+                    || parsed_again(&mut again, text, "calendar", None),
+                    key_span.start,
+                    &mut found,
+                );
             }
             "groups" => {
                 for (id, group) in table_entries(file, "groups", value, &mut found) {
                     sections.declared_groups.push(id.get_ref().clone());
-                    if let Some(group) =
-                        deserialize_reporting_all(file, text, group, id.span().start, &mut found)
-                    {
+                    if let Some(group) = deserialize_reporting_all(
+                        file,
+                        text,
+                        group,
+                        || parsed_again(&mut again, text, "groups", Some(id.get_ref())),
+                        id.span().start,
+                        &mut found,
+                    ) {
                         sections.groups.push((id, group));
                     }
                 }
@@ -102,9 +115,14 @@ pub(crate) fn sections(file: FileId, text: &str) -> (FileSections, Vec<Diagnosti
             "windows" => {
                 for (id, window) in table_entries(file, "windows", value, &mut found) {
                     sections.declared_windows.push(id.get_ref().clone());
-                    if let Some(window) =
-                        deserialize_reporting_all(file, text, window, id.span().start, &mut found)
-                    {
+                    if let Some(window) = deserialize_reporting_all(
+                        file,
+                        text,
+                        window,
+                        || parsed_again(&mut again, text, "windows", Some(id.get_ref())),
+                        id.span().start,
+                        &mut found,
+                    ) {
                         sections.windows.push((id, window));
                     }
                 }
@@ -118,18 +136,52 @@ pub(crate) fn sections(file: FileId, text: &str) -> (FileSections, Vec<Diagnosti
     (sections, found)
 }
 
+/// The table at `section` (and `id` in it) of `text`, parsed again: the
+/// document is parsed once more, the first time a table fails, and kept in
+/// `again` for the next failure. A table is first deserialized from the
+/// parsed value itself rather than from a copy of it (copying every table
+/// took a tenth of a large load); only a table with errors needs its value
+/// back, to edit and try again.
+fn parsed_again<'i>(
+    again: &mut Option<DeTable<'i>>,
+    text: &'i str,
+    section: &str,
+    id: Option<&str>,
+) -> Option<Spanned<DeValue<'i>>> {
+    let document = again.get_or_insert_with(|| DeTable::parse_recoverable(text).0.into_inner());
+    let value = document.get(section)?;
+    match id {
+        None => Some(value.clone()),
+        Some(id) => match value.get_ref() {
+            DeValue::Table(table) => table.get(id).cloned(),
+            _ => None,
+        },
+    }
+}
+
 /// Deserializes one table, reporting every bad entry rather than only the
 /// first: serde stops at the first error, so the entry it points at is
 /// renamed (a typo with a close known name) or removed, and the rest is
-/// tried again. `None` when anything was wrong.
+/// tried again (on the table as `again` gives it back). `None` when
+/// anything was wrong.
 fn deserialize_reporting_all<'i, T: Deserialize<'i>>(
     file: FileId,
     text: &str,
     value: Spanned<DeValue<'i>>,
+    again: impl FnOnce() -> Option<Spanned<DeValue<'i>>>,
     fallback: usize,
     found: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    let mut value = value;
+    let first = match T::deserialize(ValueDeserializer::from(value)) {
+        Ok(parsed) => return Some(parsed),
+        Err(error) => error,
+    };
+    // Parsed the same way from the same text: the same table, which fails
+    // the same way below.
+    let Some(mut value) = again() else {
+        found.push(toml_diagnostic(file, text, &first, fallback));
+        return None;
+    };
     let mut removed: Vec<String> = Vec::new();
     // Entries renamed after a typo: a later error inside one follows from
     // the guess, not from what was written, so it is not reported.

@@ -156,15 +156,31 @@ impl Validator {
                     "list services under stops, partly or runs",
                 );
             }
-            impacts.push(Arc::new(GroupImpact {
+            let impact = GroupImpact {
                 group: group.id.clone(),
                 services,
                 notes,
-            }));
+            };
+            impacts.push(self.shared(impact));
         }
         // The calendar's group order, whatever order the window names them in.
         impacts.sort_by_key(|impact| index.get(impact.group.as_str()).copied());
         impacts
+    }
+}
+
+impl Validator {
+    /// The file's one copy of `impact` (see `Validator::impacts`'s field).
+    fn shared(&mut self, impact: GroupImpact) -> Arc<GroupImpact> {
+        if let Some(met) = self.impacts.get(&impact) {
+            return Arc::clone(met);
+        }
+        let mut impact = impact;
+        // Built by pushing; kept for the whole build.
+        impact.services.shrink_to_fit();
+        let impact = Arc::new(impact);
+        self.impacts.insert(Arc::clone(&impact));
+        impact
     }
 }
 
@@ -239,5 +255,39 @@ impl Validator {
             }
             None => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::schedule::load_files;
+    use std::sync::Arc;
+
+    #[test]
+    fn equal_impacts_are_one_shared_value_and_different_ones_are_not() {
+        let window = |id: &str, stops: &str| {
+            format!(
+                "[windows.{id}]\ndate = 2020-05-17\nstart = 02:00\nend = 04:00\n\
+                 status = \"confirmed\"\nrevised = 2020-05-01T10:00:00+09:00\n\
+                 [windows.{id}.impact.web]\nstops = [{stops}]\nrest = \"runs\"\n"
+            )
+        };
+        let text = [
+            "[calendar]\nid = \"shop\"\nname = \"Shop\"\ntimezone = \"Asia/Tokyo\"\n\n\
+             [groups.web]\nname = \"Web\"\nservices = [\"Top\", \"Cart\"]\n"
+                .to_owned(),
+            window("a", "\"Top\""),
+            window("b", "\"Cart\""),
+            window("c", "\"Top\""),
+        ]
+        .join("\n");
+        let loaded = load_files(vec![("s.toml".into(), text)]).unwrap();
+        let impact = |index: usize| &loaded.schedules.calendars[0].windows[index].impacts[0];
+        assert!(Arc::ptr_eq(impact(0), impact(2)));
+        assert!(!Arc::ptr_eq(impact(0), impact(1)));
+        // Shared, the impacts still say what each window wrote.
+        assert_eq!(impact(0).services[0].service, "Top");
+        assert_eq!(impact(1).services[0].service, "Cart");
+        assert_eq!(impact(2).services[1].service, "Cart");
     }
 }

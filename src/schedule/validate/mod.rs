@@ -22,10 +22,11 @@ mod timing;
 mod window;
 
 use super::diagnostic::{Diagnostic, FileId, Severity, suggestion};
-use super::model::Status;
+use super::model::{GroupImpact, Status};
 use super::source::StatusSource;
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 
 #[derive(Debug)]
 pub struct Validator {
@@ -36,6 +37,11 @@ pub struct Validator {
     /// Ids declared in the file, valid or not (see [`FileSections`]).
     declared_groups: Vec<String>,
     declared_windows: Vec<String>,
+    /// Every distinct impact met so far in the file: a window whose impact
+    /// on a group equals one met before shares it instead of holding a
+    /// copy. A schedule tends to stop the same services window after
+    /// window, and the impacts were most of a large schedule's memory.
+    impacts: HashSet<Arc<GroupImpact>>,
 }
 
 impl Validator {
@@ -46,6 +52,7 @@ impl Validator {
             diagnostics: Vec::new(),
             declared_groups: Vec::new(),
             declared_windows: Vec::new(),
+            impacts: HashSet::new(),
         }
     }
 
