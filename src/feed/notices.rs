@@ -219,7 +219,7 @@ fn compose(words: &Words, calendar: &Calendar, occurrence: &Occurrence) -> (Stri
     let summary = text::summary(
         words,
         occurrence.status,
-        &subject,
+        subject,
         text::kind_of(services()),
         times,
     );
