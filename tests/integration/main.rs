@@ -16,6 +16,7 @@ mod color;
 mod diagnostics;
 mod dst_property;
 mod english;
+mod incremental;
 mod injection;
 mod limits;
 mod list_format;
