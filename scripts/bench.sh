@@ -140,7 +140,7 @@ for size in "${sizes[@]}"; do
   peak_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$dir/time.txt")
   events=$(grep -o '[0-9]* events' "$dir/build.txt" | awk '{n += $1} END {print n}')
   output_bytes=$(cat "$dir"/out/* | wc -c)
-  files=$(find "$dir/out" -type f ! -name '.maintcal-*' | wc -l)
+  files=$(find "$dir/out" -type f ! -name '.maintcal*' | wc -l)
   largest=$(find "$dir/out" -type f -name '*.ics' -printf '%s\n' | sort -n | tail -1)
 
   echo "| $size | $(mb "$schedule_bytes") MB | $(mb "$output_bytes") MB ($files) | $events | $(seconds "$build") s ($(seconds "$fastest") s) | $(seconds "$copy") s | $(ratio "$build" "$copy") | $(seconds "$sync_copy") s | $(ratio "$build" "$sync_copy") | $(per_second "$events" "$build" 1) | $(micros_each "$events" "$build") | $(per_second "$output_bytes" "$build" 1e6) | $(mb $((peak_kb * 1024))) MB | $(mb "$largest") MB | $(seconds "$noop") s ($(percent "$noop" "$build")) | $(seconds "$one") s ($(percent "$one" "$build")) |"
