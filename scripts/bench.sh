@@ -64,7 +64,7 @@ wall_ns() {
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-minimum() { sort -n | head -1; }
+minimum() { sort -n | sed -n 1p; }
 seconds() { awk -v ns="$1" 'BEGIN {printf "%.3f", ns / 1e9}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f×", a / b}'; }
 percent() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.0f%%", 100 * a / b}'; }
@@ -87,7 +87,7 @@ schedules() {
 # schedule file (confirmed <-> tentative): one window, on few groups.
 toggle_window() {
   local file last before
-  file=$(find "$1/schedules" -name '*.toml' ! -name maintcal.toml | sort | head -1)
+  file=$(find "$1/schedules" -name '*.toml' ! -name maintcal.toml | sort | sed -n 1p)
   last=$(grep -c '^\[windows\.[^.]*\]$' "$file")
   before=$(cksum <"$file")
   awk -v last="$last" '

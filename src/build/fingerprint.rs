@@ -24,10 +24,12 @@
 //!   feed's fingerprint covers every calendar, group and window.
 
 use crate::expand::Expanded;
+use crate::feed::ALL_FEED_ID;
 use crate::publish::Stat;
-use crate::schedule::model::Calendar;
+use crate::schedule::model::{Calendar, Window};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -167,8 +169,8 @@ pub struct Prints {
     common: [u8; 32],
     /// Each calendar's source fingerprint, if its text is known.
     sources: Vec<Option<String>>,
-    /// For each group's feed, in plan order: its calendar and group index.
-    groups: Vec<(usize, usize)>,
+    /// Each group's feed file name: its calendar's and its own index.
+    groups: HashMap<String, (usize, usize)>,
     all: String,
 }
 
@@ -193,7 +195,7 @@ impl Prints {
         let mut prints = Prints {
             common,
             sources: Vec::new(),
-            groups: Vec::new(),
+            groups: HashMap::new(),
             all: String::new(),
         };
         for (index, table) in expanded.calendars.iter().enumerate() {
@@ -205,27 +207,28 @@ impl Prints {
             // Unknown text (not expected): the whole model, hashed.
             all.bytes(&source.unwrap_or_else(|| calendar_model(&common, table)));
             prints.sources.push(source.map(hex));
-            let groups = table.calendar.groups.len();
-            prints
-                .groups
-                .extend((0..groups).map(|group| (index, group)));
+            for (group_index, group) in table.calendar.groups.iter().enumerate() {
+                let file = format!("{}.{}", group.id, crate::render::ics::EXTENSION);
+                prints.groups.insert(file, (index, group_index));
+            }
         }
         prints.all = hex(all.finish());
         Some(prints)
     }
 
-    /// The source fingerprint of feed `index`'s calendar (`None` for the
-    /// `all` feed).
-    pub fn source(&self, index: usize) -> Option<&str> {
-        let (calendar, _) = self.groups.get(index)?;
+    /// The source fingerprint of the calendar of the feed in file `name`
+    /// (`None` for the `all` feed).
+    pub fn source(&self, name: &str) -> Option<&str> {
+        let (calendar, _) = self.groups.get(name)?;
         self.sources.get(*calendar)?.as_deref()
     }
 
-    /// The fingerprints of feed `index` (a group's, or `all` after them),
-    /// made from the model.
-    pub fn feed(&self, expanded: &Expanded, index: usize) -> Option<FeedPrint> {
-        let Some(&(calendar, group)) = self.groups.get(index) else {
-            return (index == self.groups.len()).then(|| FeedPrint {
+    /// The fingerprints of the feed in file `name` (a group's, or `all`),
+    /// made from the model; `None` for a file that is neither.
+    pub fn feed(&self, expanded: &Expanded, name: &str) -> Option<FeedPrint> {
+        let Some(&(calendar, group)) = self.groups.get(name) else {
+            let all = format!("{ALL_FEED_ID}.{}", crate::render::ics::EXTENSION);
+            return (name == all).then(|| FeedPrint {
                 inputs: self.all.clone(),
                 source: None,
             });
@@ -236,16 +239,42 @@ impl Prints {
         hasher
             .bytes(&settings(&self.common, table.calendar))
             .debug(group);
+        // A group's feed reads each window's own fields and its impact on
+        // the group, never the window's impacts on other groups: hashing
+        // those too would cost each window's whole impact list once per
+        // group (a window on every group of a large calendar).
         for window in &table.windows {
-            if window.window.impact_on(&group.id).is_some() {
-                hasher.debug(window.window);
+            if let Some(impact) = window.window.impact_on(&group.id) {
+                window_fields(&mut hasher, window.window);
+                hasher.debug(impact);
             }
         }
         Some(FeedPrint {
             inputs: hex(hasher.finish()),
-            source: self.source(index).map(str::to_owned),
+            source: self.source(name).map(str::to_owned),
         })
     }
+}
+
+/// A window's own fields, all but its impacts, named one by one so that a
+/// field added to [`Window`] cannot be forgotten here (this stops
+/// compiling).
+fn window_fields(hasher: &mut Hasher, window: &Window) {
+    let Window {
+        id,
+        title,
+        timing,
+        hours,
+        status,
+        notes,
+        revised,
+        revision,
+        impacts: _,
+        remind,
+    } = window;
+    hasher.debug(&(
+        id, title, timing, hours, status, notes, revised, revision, remind,
+    ));
 }
 
 /// A calendar's whole model, hashed, where its source text is not known.
@@ -312,11 +341,10 @@ mod tests {
         let expanded = crate::horizon::trim(Expanded::new(&loaded.schedules), as_of);
         let text = loaded.sources.text(loaded.places.calendars[0].file);
         let prints = Prints::new(&expanded, &[Some(text)], as_of, None).unwrap();
-        let count = crate::feed::count(&expanded);
-        assert!(prints.feed(&expanded, count).is_none());
-        (0..count)
-            .map(|index| prints.feed(&expanded, index).unwrap().inputs)
-            .collect()
+        assert!(prints.feed(&expanded, "index.html").is_none());
+        ["db.ics", "api.ics", "all.ics"]
+            .map(|name| prints.feed(&expanded, name).unwrap().inputs)
+            .to_vec()
     }
 
     #[test]

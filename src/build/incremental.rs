@@ -121,13 +121,13 @@ impl<'r> Reuse<'r> {
             (self.previous).and_then(|previous| previous.files.iter().find(|f| f.file == *name));
         let recorded = entry.and_then(|entry| entry.feed.as_ref());
         // The recorded fingerprints stand where the calendar's text does.
-        let source = self.prints.source(index);
+        let source = self.prints.source(name);
         let print = match recorded {
             Some(feed) if source.is_some() && feed.source.as_deref() == source => FeedPrint {
                 inputs: feed.inputs.clone(),
                 source: feed.source.clone(),
             },
-            _ => match self.prints.feed(expanded, index) {
+            _ => match self.prints.feed(expanded, name) {
                 Some(print) => print,
                 None => return Judged::Render(None),
             },
