@@ -126,6 +126,9 @@ pub struct Publication<'d> {
     out_dir: PathBuf,
     disk: &'d dyn Disk,
     _lock: Lock,
+    /// The folder, opened before any file is staged, so that flushing its
+    /// file system reports every write error since (see [`durable`]).
+    folder: durable::Folder,
     owned: Owned,
     /// The record this build writes (from its manifest), for the mark it
     /// leaves while replacing files.
@@ -156,6 +159,7 @@ impl<'d> Publication<'d> {
     pub fn begin(out_dir: &Path, disk: &'d dyn Disk) -> anyhow::Result<Self> {
         create_folder(out_dir)?;
         let lock = lock(out_dir)?;
+        let folder = durable::Folder::open(out_dir);
         let mut report = Report::default();
         let owned = Owned::read(out_dir)?;
         if let Some(mark) = &owned.unfinished {
@@ -171,6 +175,7 @@ impl<'d> Publication<'d> {
             out_dir: out_dir.to_owned(),
             disk,
             _lock: lock,
+            folder,
             owned,
             record: Vec::new(),
             report,
@@ -239,7 +244,7 @@ impl<'d> Publication<'d> {
     /// removing the files the previous build made and this one no longer
     /// does.
     pub fn finish(mut self) -> anyhow::Result<Report> {
-        durable::flush_all(&self.out_dir, &self.staged)?;
+        self.folder.flush_all(&self.out_dir, &self.staged)?;
         remove_leftovers(&self.leftovers, &mut self.report.notes);
         let staged = std::mem::take(&mut self.staged);
         let (record, files): (Vec<_>, Vec<_>) = staged
