@@ -19,9 +19,11 @@
 //!   text, which is the same for the same model within one executable, and
 //!   the executable is part of every fingerprint): the calendar's settings,
 //!   the group, and every window (after the horizon's trim) that the feed
-//!   holds, plus the base URL and maintcal's "now" (`as_of`). Two windows of
-//!   one group are not read together anywhere in planning, and the `all`
-//!   feed's fingerprint covers every calendar, group and window.
+//!   holds, plus the base URL. Not maintcal's "now" (`as_of`, the newest
+//!   `revised`): a group's feed reads it only through the trim, which the
+//!   list of windows shows, and editing a window usually moves it, which
+//!   would otherwise render every feed again. The `all` feed's fingerprint
+//!   covers every calendar's source and `as_of`.
 
 use crate::expand::Expanded;
 use crate::feed::ALL_FEED_ID;
@@ -146,9 +148,10 @@ impl FolderInputs {
 pub struct FeedPrint {
     /// Of what reaches the feed's bytes (see the module documentation).
     pub inputs: String,
-    /// Of its calendar's whole source text (with the tool, base URL and
-    /// `as_of`), which determines `inputs`: where it is the recorded one,
-    /// the recorded `inputs` are taken without hashing the model again.
+    /// Of its calendar's whole source text and the ids of the windows the
+    /// horizon keeps (with the tool and base URL), which determine
+    /// `inputs`: where it is the recorded one, the recorded `inputs` are
+    /// taken without hashing the model again.
     pub source: Option<String>,
 }
 
@@ -157,8 +160,9 @@ pub struct FeedPrint {
 /// planned, on the thread that would plan it.
 ///
 /// A calendar's model (its settings, groups and windows) is made from its
-/// file alone, and the horizon's trim from `as_of`; so where a calendar's
-/// source fingerprint is the recorded one, so are its feeds' inputs, and
+/// file alone, and the horizon's trim keeps or drops whole windows; so
+/// where a calendar's source fingerprint (its text and the ids of the
+/// windows kept) is the recorded one, so are its feeds' inputs, and
 /// only the feeds of calendars whose text changed (or that have no record)
 /// have their windows hashed. That costs a fraction of planning the feed
 /// (each window's `Debug` text once per group it impacts, where planning
@@ -187,11 +191,14 @@ impl Prints {
         common
             .debug(&FORMAT)
             .bytes(tool()?.as_bytes())
-            .debug(&base_url)
-            .debug(&as_of);
+            .debug(&base_url);
         let common = common.finish();
+        // The `all` feed takes `as_of` (through the trim of every window).
+        let mut now = Hasher::new();
+        now.bytes(&common).debug(&as_of);
+        let now = now.finish();
         let mut all = Hasher::new();
-        all.bytes(&common);
+        all.bytes(&now);
         let mut prints = Prints {
             common,
             sources: Vec::new(),
@@ -199,9 +206,15 @@ impl Prints {
             all: String::new(),
         };
         for (index, table) in expanded.calendars.iter().enumerate() {
+            // The text gives the model, and the ids of the windows left
+            // after the horizon's trim what of it the feeds hold: together
+            // they stand for every feed of the calendar, whatever `as_of`.
             let source = sources.get(index).copied().flatten().map(|text| {
                 let mut hasher = Hasher::new();
                 hasher.bytes(&common).bytes(text.as_bytes());
+                for window in &table.windows {
+                    hasher.bytes(window.window.id.as_bytes());
+                }
                 hasher.finish()
             });
             // Unknown text (not expected): the whole model, hashed.

@@ -93,12 +93,13 @@ fn after_one_window_changed_only_the_feeds_that_hold_it_are_rendered() {
     let (schedules, out) = (dir.path().join("schedules"), dir.path().join("out"));
     build_binary(&schedules, &out);
     let before = state(&out);
-    // `monthly` impacts the database group only.
+    // `monthly` impacts the database group only. Revised as one does, it
+    // becomes the newest `revised`: maintcal's "now" moves too.
     let file = schedules.join("ops.toml");
     let text = std::fs::read_to_string(&file).unwrap();
     let changed = text.replacen(
-        "on = \"last sunday\"\nfrom = 2021-01-01\ncount = 6\nstart = 02:00\nend = 06:00",
-        "on = \"last sunday\"\nfrom = 2021-01-01\ncount = 6\nstart = 02:00\nend = 05:00",
+        "end = 06:00\nstatus = \"tentative\"\nrevised = 2020-12-01T00:00:00+09:00",
+        "end = 05:00\nstatus = \"tentative\"\nrevised = 2021-06-01T00:00:00+09:00",
         1,
     );
     assert_ne!(changed, text);
