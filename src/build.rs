@@ -7,7 +7,7 @@
 
 use crate::cli::BuildArgs;
 use crate::expand::Expanded;
-use crate::publish::{self, Output, Written};
+use crate::publish::{self, BuildRecord, FileEntry, Output, Written};
 use crate::render::{self, RenderError, SiteFormat};
 use crate::schedule::Schedules;
 use crate::{feed, horizon, pages, previous, site};
@@ -15,13 +15,43 @@ use chrono::{DateTime, Utc};
 use std::io::Write;
 use std::path::Path;
 
+mod fingerprint;
+mod incremental;
+
 pub(crate) fn build(
     args: &BuildArgs,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> anyhow::Result<()> {
+    if args.check {
+        return check(args, stdout, stderr);
+    }
+    let mut phases = Phases::new();
+    // Everything besides the schedules that reaches the bytes or the outcome.
+    let options = format!(
+        "{:?}",
+        (
+            &args.base_url,
+            args.require_base_url,
+            args.as_of,
+            &args.previous,
+            args.no_previous
+        )
+    );
+    let inputs = fingerprint::folder(&args.schedules.schedules, &options);
+    let previous = fingerprint::tool().and_then(|tool| BuildRecord::read(&args.out, tool));
+    if let (Some(previous), Some(inputs)) = (&previous, &inputs)
+        && previous.inputs.as_ref() == Some(&inputs.fingerprint)
+        && incremental::skip(args, previous, stdout, stderr)?
+    {
+        phases.mark("skipped: nothing changed", stderr);
+        return Ok(());
+    }
+    phases.mark("fingerprint the schedules", stderr);
     let loaded = crate::prepare::load(&args.schedules.schedules, stderr)?;
-    let expanded = crate::prepare::expand_and_warn(&loaded, stderr)?;
+    phases.mark("load", stderr);
+    let (expanded, schedule_warnings) = crate::prepare::expand_and_count_warnings(&loaded, stderr)?;
+    phases.mark("expand and warn", stderr);
     // `--as-of` moves "now" forward only: a schedule's own revisions are
     // never in its future.
     let as_of = horizon::as_of(&loaded.schedules).max(args.as_of);
@@ -31,58 +61,69 @@ pub(crate) fn build(
     if args.require_base_url {
         pages::require(resolved.as_deref())?;
     }
-    // Each file is handed on as soon as it is rendered and dropped after, so
-    // a build holds a few files' bytes at a time (see `render_expanded`).
-    let mut warnings = Vec::new();
-    if args.check {
-        let mut check = publish::StaleCheck::default();
-        let mut files = 0;
-        render_expanded(&expanded, as_of, base_url, |output| {
-            warnings.extend(size_warning(&args.out, &output));
-            warnings.extend(address_warning(resolved.as_deref(), &output));
-            check.add(&args.out, &output);
-            files += 1;
-            anyhow::Ok(())
-        })?;
-        for warning in &warnings {
-            writeln!(stderr, "warning: {warning}")?;
-        }
-        let stale = check.finish(&args.out);
-        if !stale.is_empty() {
-            let list: Vec<String> = stale.iter().map(ToString::to_string).collect();
-            if let Some(reason) = pages::stale_reason(&args.out, resolved.as_deref()) {
-                anyhow::bail!(
-                    "{} is stale: {}; {reason}",
-                    args.out.display(),
-                    list.join(", ")
-                );
-            }
-            anyhow::bail!(
-                "{} is stale: {}; run `maintcal build` and commit the result",
-                args.out.display(),
-                list.join(", ")
-            );
-        }
-        writeln!(stdout, "{}: {files} files up to date", args.out.display())?;
-        return Ok(());
-    }
+    // Feeds compared with a folder other than `out/` are all rendered: the
+    // record only vouches for what `out/` holds.
+    let reuse = incremental::Reuse::new(
+        &args.out,
+        previous.as_ref(),
+        &loaded,
+        &expanded,
+        as_of,
+        &resolved,
+    )
+    .filter(|_| args.previous.is_none());
+    phases.mark("fingerprint the feeds", stderr);
     // Files are staged beside their places as they come; none is renamed
     // into place before every one is rendered, written and compared, and an
     // error on the way drops the publication, which removes what it staged.
     let mut publication = publish::Publication::begin(&args.out, &publish::RealDisk)?;
     publication.claim(&output_names(&loaded.schedules))?;
     let mut comparer = previous::Comparer::default();
-    let mut lines: Vec<(Option<usize>, usize)> = Vec::new();
-    render_expanded(&expanded, as_of, base_url, |output| {
-        warnings.extend(size_warning(&args.out, &output));
-        warnings.extend(address_warning(resolved.as_deref(), &output));
-        if !args.no_previous {
-            comparer.add(args.previous.as_deref().unwrap_or(&args.out), &output);
+    let mut warnings = Vec::new();
+    let mut entries: Vec<FileEntry> = Vec::new();
+    let (mut rendered, mut kept) = (0, 0);
+    render_expanded(&expanded, as_of, base_url, reuse.as_ref(), |produced| {
+        match produced {
+            Produced::File(output, entry) => {
+                warnings.extend(size_warning(
+                    &args.out,
+                    &output.file_name,
+                    output.events,
+                    output.bytes.len(),
+                ));
+                warnings.extend(address_warning(
+                    resolved.as_deref(),
+                    &output.file_name,
+                    output.events,
+                ));
+                if !args.no_previous {
+                    comparer.add(args.previous.as_deref().unwrap_or(&args.out), &output);
+                }
+                publication.add(&output)?;
+                rendered += usize::from(output.events.is_some());
+                entries.push(entry);
+            }
+            Produced::Kept(entry) => {
+                let events = entry.feed.as_ref().map(|feed| feed.events);
+                warnings.extend(size_warning(
+                    &args.out,
+                    &entry.file,
+                    events,
+                    entry.bytes as usize,
+                ));
+                warnings.extend(address_warning(resolved.as_deref(), &entry.file, events));
+                publication.keep(&entry.file)?;
+                kept += 1;
+                entries.push(entry);
+            }
         }
-        publication.add(&output)?;
-        lines.push((output.events, output.bytes.len()));
         anyhow::Ok(())
     })?;
+    let feeds = rendered + kept;
+    phases.mark(
+        &format!("plan, render and stage ({rendered} of {feeds} feeds rendered)"),
+        stderr,
+    );
     for warning in &warnings {
         writeln!(stderr, "warning: {warning}")?;
     }
@@ -96,34 +137,140 @@ pub(crate) fn build(
             args.previous.as_deref().unwrap_or(&args.out).display()
         );
     }
+    phases.mark("compare SEQUENCEs", stderr);
+    // The record goes first: should this build stop half-way, the next
+    // finds no record and trusts nothing.
+    BuildRecord::remove(&args.out);
     let report = publication.finish()?;
+    phases.mark("flush and rename", stderr);
     for note in &report.notes {
         writeln!(stderr, "warning: {note}")?;
     }
-    for ((events, bytes), (path, written)) in lines.iter().zip(&report.files) {
-        let events = events.map(|n| format!("{n} events  ")).unwrap_or_default();
+    for (entry, (path, written)) in entries.iter().zip(&report.files) {
+        let events = (entry.feed.as_ref())
+            .map(|feed| format!("{} events  ", feed.events))
+            .unwrap_or_default();
         let note = match written {
             Written::Updated => "",
             Written::Unchanged => "  (unchanged)",
         };
-        writeln!(stdout, "{}  {events}{bytes} bytes{note}", path.display())?;
+        writeln!(
+            stdout,
+            "{}  {events}{} bytes{note}",
+            path.display(),
+            entry.bytes
+        )?;
     }
     for path in &report.removed {
         writeln!(stdout, "{}  removed (no longer produced)", path.display())?;
     }
+    if let Some(tool) = fingerprint::tool() {
+        let mut record = BuildRecord::new(tool.to_owned());
+        // Only if the schedules did not change while they were read: the
+        // record must describe the bytes this build loaded.
+        record.inputs = inputs
+            .filter(fingerprint::FolderInputs::unchanged_since)
+            .map(|inputs| inputs.fingerprint);
+        record.schedule_warnings = schedule_warnings;
+        record.output_warnings = warnings;
+        record.files = entries;
+        incremental::write_record(&args.out, record, stderr)?;
+    }
+    phases.mark("record", stderr);
     Ok(())
+}
+
+/// `build --check`: renders everything and compares bytes, whatever the
+/// build record says.
+fn check(args: &BuildArgs, stdout: &mut dyn Write, stderr: &mut dyn Write) -> anyhow::Result<()> {
+    let loaded = crate::prepare::load(&args.schedules.schedules, stderr)?;
+    let expanded = crate::prepare::expand_and_warn(&loaded, stderr)?;
+    let as_of = horizon::as_of(&loaded.schedules).max(args.as_of);
+    let expanded = horizon::trim(expanded, as_of);
+    let base_url = args.base_url.as_deref();
+    let resolved = pages::resolve(&loaded.schedules, base_url);
+    if args.require_base_url {
+        pages::require(resolved.as_deref())?;
+    }
+    let mut warnings = Vec::new();
+    let mut check = publish::StaleCheck::default();
+    let mut files = 0;
+    render_expanded(&expanded, as_of, base_url, None, |produced| {
+        if let Produced::File(output, _) = produced {
+            warnings.extend(size_warning(
+                &args.out,
+                &output.file_name,
+                output.events,
+                output.bytes.len(),
+            ));
+            warnings.extend(address_warning(
+                resolved.as_deref(),
+                &output.file_name,
+                output.events,
+            ));
+            check.add(&args.out, &output);
+            files += 1;
+        }
+        anyhow::Ok(())
+    })?;
+    for warning in &warnings {
+        writeln!(stderr, "warning: {warning}")?;
+    }
+    let stale = check.finish(&args.out);
+    if !stale.is_empty() {
+        let list: Vec<String> = stale.iter().map(ToString::to_string).collect();
+        if let Some(reason) = pages::stale_reason(&args.out, resolved.as_deref()) {
+            anyhow::bail!(
+                "{} is stale: {}; {reason}",
+                args.out.display(),
+                list.join(", ")
+            );
+        }
+        anyhow::bail!(
+            "{} is stale: {}; run `maintcal build` and commit the result",
+            args.out.display(),
+            list.join(", ")
+        );
+    }
+    writeln!(stdout, "{}: {files} files up to date", args.out.display())?;
+    Ok(())
+}
+
+/// With `MAINTCAL_TIMINGS` set, how long each phase of a build took, on
+/// stderr (a development aid; it reads the clock only to report, never
+/// into what is rendered).
+struct Phases(Option<(std::time::Instant, std::time::Instant)>);
+
+impl Phases {
+    fn new() -> Phases {
+        let now = std::time::Instant::now();
+        Phases(std::env::var_os("MAINTCAL_TIMINGS").map(|_| (now, now)))
+    }
+
+    fn mark(&mut self, phase: &str, stderr: &mut dyn Write) {
+        if let Some((start, last)) = &mut self.0 {
+            let now = std::time::Instant::now();
+            let _ = writeln!(
+                stderr,
+                "timing: {phase}: {:.3} s (at {:.3} s)",
+                (now - *last).as_secs_f64(),
+                (now - *start).as_secs_f64()
+            );
+            *last = now;
+        }
+    }
 }
 
 /// Google Calendar refuses to subscribe to feeds larger than about 1 MB.
 pub const GOOGLE_SIZE_LIMIT: usize = 1_000_000;
 
-/// The warning for `output` if it is a feed Google Calendar would refuse.
-fn size_warning(out_dir: &Path, output: &Output) -> Option<String> {
-    (output.events.is_some() && output.bytes.len() > GOOGLE_SIZE_LIMIT).then(|| {
+/// The warning for file `name` of `bytes` bytes if it is a feed (it has
+/// `events`) Google Calendar would refuse.
+fn size_warning(out_dir: &Path, name: &str, events: Option<usize>, bytes: usize) -> Option<String> {
+    (events.is_some() && bytes > GOOGLE_SIZE_LIMIT).then(|| {
         format!(
-            "{} is {} bytes: Google Calendar refuses subscriptions over about 1 MB; lower keep_past_months in [calendar] (past windows kept) or split the group",
-            out_dir.join(&output.file_name).display(),
-            output.bytes.len()
+            "{} is {bytes} bytes: Google Calendar refuses subscriptions over about 1 MB; lower keep_past_months in [calendar] (past windows kept) or split the group",
+            out_dir.join(name).display(),
         )
     })
 }
@@ -132,18 +279,19 @@ fn size_warning(out_dir: &Path, output: &Output) -> Option<String> {
 /// address it is asked to subscribe to is longer than about 256 characters.
 pub const GOOGLE_ADDRESS_LIMIT: usize = 256;
 
-/// The warning for `output` if it is a feed whose address, as the page
-/// gives it to Google (`webcal://` + base URL + file name), is too long.
-fn address_warning(base_url: Option<&str>, output: &Output) -> Option<String> {
-    output.events?;
-    let address = site::links(base_url?, &output.file_name, "").webcal;
+/// The warning for file `name` if it is a feed (it has `events`) whose
+/// address, as the page gives it to Google (`webcal://` + base URL + file
+/// name), is too long.
+fn address_warning(base_url: Option<&str>, name: &str, events: Option<usize>) -> Option<String> {
+    events?;
+    let address = site::links(base_url?, name, "").webcal;
     let length = address.chars().count();
     (length > GOOGLE_ADDRESS_LIMIT).then(|| {
         format!(
             "the address of feed {} is {length} characters ({address}): Google Calendar \
              silently fails to subscribe to addresses over about {GOOGLE_ADDRESS_LIMIT}; \
              publish under a shorter base URL or use a shorter group id",
-            output.file_name
+            name
         )
     })
 }
@@ -151,7 +299,8 @@ fn address_warning(base_url: Option<&str>, output: &Output) -> Option<String> {
 /// Every output file of a build, handed to `sink` as soon as it is
 /// rendered instead of kept: the feeds first (one per group, each followed
 /// by its services' feeds, then `all`), then the feed of notices, then the
-/// subscribe page, then the manifest. `base_url` (already checked)
+/// subscribe page and the windows' pages, then the manifest. `base_url`
+/// (already checked)
 /// overrides the schedules'.
 ///
 /// Each feed is planned, rendered, handed on and dropped, so memory holds
@@ -161,11 +310,29 @@ fn address_warning(base_url: Option<&str>, output: &Output) -> Option<String> {
 pub fn render_each<E: From<RenderError>>(
     schedules: &Schedules,
     base_url: Option<&str>,
-    sink: impl FnMut(Output) -> Result<(), E>,
+    mut sink: impl FnMut(Output) -> Result<(), E>,
 ) -> Result<(), E> {
     let as_of = horizon::as_of(schedules);
     let expanded = horizon::trim(Expanded::new(schedules), as_of);
-    render_expanded(&expanded, as_of, base_url, sink)
+    // Nothing to reuse, so every file is rendered.
+    render_expanded(
+        &expanded,
+        as_of,
+        base_url,
+        None,
+        |produced| match produced {
+            Produced::File(output, _) => sink(output),
+            Produced::Kept(_) => Ok(()),
+        },
+    )
+}
+
+/// One output file of a build, as [`render_expanded`] hands it on.
+enum Produced {
+    /// Rendered, with what the build record keeps of it (no metadata yet).
+    File(Output, FileEntry),
+    /// A feed whose inputs and file did not change, left as it is.
+    Kept(FileEntry),
 }
 
 /// The names of the files [`render_each`] gives, in its order, known before
@@ -193,12 +360,15 @@ pub(crate) fn output_names(schedules: &Schedules) -> Vec<String> {
         .collect()
 }
 
-/// [`render_each`] from the table of occurrences, already trimmed.
+/// [`render_each`] from the table of occurrences, already trimmed; the
+/// feeds `reuse` says are unchanged are not planned or rendered but handed
+/// on as [`Produced::Kept`].
 fn render_expanded<E: From<RenderError>>(
     expanded: &Expanded,
     as_of: Option<DateTime<Utc>>,
     base_url: Option<&str>,
-    mut sink: impl FnMut(Output) -> Result<(), E>,
+    reuse: Option<&incremental::Reuse>,
+    mut sink: impl FnMut(Produced) -> Result<(), E>,
 ) -> Result<(), E> {
     let base_url = pages::resolve(expanded.schedules, base_url);
     let mut feeds = Vec::new();
@@ -208,49 +378,62 @@ fn render_expanded<E: From<RenderError>>(
     in_order(
         feed::count(expanded),
         |index| {
-            feed::plan_nth(expanded, index)
-                .map(|feed| render_feed(&zones, feed, base_url.as_deref()))
+            let print = match reuse.map(|reuse| reuse.judge(expanded, index)) {
+                Some(incremental::Judged::Kept(kept)) => return Some(Ok(*kept)),
+                Some(incremental::Judged::Render(print)) => print,
+                None => None,
+            };
+            let feed = feed::plan_nth(expanded, index)?;
+            let rendered = render_feed(&zones, feed, base_url.as_deref());
+            Some(rendered.map(|(output, record)| {
+                let entry = incremental::feed_entry(&record, print.as_ref());
+                (Produced::File(output, entry), record)
+            }))
         },
         |rendered| {
             let Some(rendered) = rendered else {
                 return Ok(());
             };
-            let (output, record) = rendered?;
+            let (produced, record) = rendered?;
             files.push(record.file.clone());
             feeds.push(record);
-            sink(output)
+            sink(produced)
         },
     )?;
+    // The files that are not feeds are always rendered: recorded for the
+    // page and the manifest that follow, then handed on.
+    let mut other = |file_name: String, bytes: Vec<u8>, files: &mut Vec<site::FileRecord>| {
+        let record = site::FileRecord::of(&file_name, &bytes);
+        let entry = FileEntry {
+            file: record.file_name.clone(),
+            sha256: record.sha256.clone(),
+            bytes: bytes.len() as u64,
+            ..FileEntry::default()
+        };
+        files.push(record);
+        let output = Output {
+            file_name,
+            bytes,
+            events: None,
+        };
+        sink(Produced::File(output, entry))
+    };
     // The feed of notices, before the page and the manifest that list it.
     let notices = feed::notices::plan(expanded);
     let bytes = render::atom::render(&notices, base_url.as_deref())?;
-    files.push(site::FileRecord::of(render::atom::FILE_NAME, &bytes));
-    sink(Output {
-        file_name: render::atom::FILE_NAME.to_owned(),
-        bytes,
-        events: None,
-    })?;
+    other(render::atom::FILE_NAME.to_owned(), bytes, &mut files)?;
     let site = site::plan(expanded, &feeds, base_url.as_deref(), as_of);
     // The index, then the windows' pages, then the manifest, which
     // records them all.
     let index = render::html::Html;
-    let mut pages = vec![(index.file_name().to_owned(), index.render(&site, &files)?)];
-    pages.extend(render::html::pages(&site)?);
-    for (file_name, bytes) in pages {
-        files.push(site::FileRecord::of(&file_name, &bytes));
-        sink(Output {
-            file_name,
-            bytes,
-            events: None,
-        })?;
+    let bytes = index.render(&site, &files)?;
+    other(index.file_name().to_owned(), bytes, &mut files)?;
+    for (file_name, bytes) in render::html::pages(&site)? {
+        other(file_name, bytes, &mut files)?;
     }
     let manifest = render::manifest::Manifest;
     let bytes = manifest.render(&site, &files)?;
-    sink(Output {
-        file_name: manifest.file_name().to_owned(),
-        bytes,
-        events: None,
-    })?;
+    other(manifest.file_name().to_owned(), bytes, &mut files)?;
     Ok(())
 }
 
@@ -356,7 +539,7 @@ mod tests {
             output("index.html", GOOGLE_SIZE_LIMIT + 1, None),
         ]
         .iter()
-        .filter_map(|output| size_warning(Path::new("out"), output))
+        .filter_map(|o| size_warning(Path::new("out"), &o.file_name, o.events, o.bytes.len()))
         .collect();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(
@@ -368,30 +551,19 @@ mod tests {
 
     #[test]
     fn only_feeds_with_too_long_an_address_get_a_warning() {
-        let output = |name: &str, events| Output {
-            file_name: name.to_owned(),
-            bytes: Vec::new(),
-            events,
-        };
         // "webcal://" + host + "/" + "a.ics": 9 + host + 1 + 5 characters.
         let base = |length: usize| format!("https://{}/", "x".repeat(length - 9 - 1 - 5));
         let exact = base(GOOGLE_ADDRESS_LIMIT);
-        assert_eq!(
-            address_warning(Some(&exact), &output("a.ics", Some(1))),
-            None
-        );
+        assert_eq!(address_warning(Some(&exact), "a.ics", Some(1)), None);
         let long = base(GOOGLE_ADDRESS_LIMIT + 1);
-        let warning = address_warning(Some(&long), &output("a.ics", Some(1))).unwrap();
+        let warning = address_warning(Some(&long), "a.ics", Some(1)).unwrap();
         assert!(
             warning.starts_with("the address of feed a.ics is 257 characters (webcal://xxx"),
             "{warning}"
         );
         // Not for the page or the manifest, nor without a base URL.
-        assert_eq!(
-            address_warning(Some(&long), &output("index.html", None)),
-            None
-        );
-        assert_eq!(address_warning(None, &output("a.ics", Some(1))), None);
+        assert_eq!(address_warning(Some(&long), "index.html", None), None);
+        assert_eq!(address_warning(None, "a.ics", Some(1)), None);
     }
 
     #[test]
@@ -438,8 +610,10 @@ mod tests {
         let as_of = horizon::as_of(&loaded.schedules);
         let expanded = horizon::trim(Expanded::new(&loaded.schedules), as_of);
         let mut files = Vec::new();
-        render_expanded(&expanded, as_of, None, |output| {
-            files.push(output.file_name);
+        render_expanded(&expanded, as_of, None, None, |produced| {
+            if let Produced::File(output, _) = produced {
+                files.push(output.file_name);
+            }
             Ok::<(), RenderError>(())
         })
         .expect("the fixture renders");

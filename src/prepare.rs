@@ -48,7 +48,16 @@ pub(crate) fn expand_and_warn<'s>(
     loaded: &'s Loaded,
     stderr: &mut dyn Write,
 ) -> anyhow::Result<Expanded<'s>> {
+    Ok(expand_and_count_warnings(loaded, stderr)?.0)
+}
+
+/// [`expand_and_warn`], also saying how many warnings it printed (a build
+/// that is later skipped because nothing changed says how many there are).
+pub(crate) fn expand_and_count_warnings<'s>(
+    loaded: &'s Loaded,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<(Expanded<'s>, usize)> {
     let expanded = Expanded::new(&loaded.schedules);
-    loaded.write_report(expand::lint(&expanded, &loaded.places), stderr)?;
-    Ok(expanded)
+    let warnings = loaded.write_report(expand::lint(&expanded, &loaded.places), stderr)?;
+    Ok((expanded, warnings))
 }

@@ -36,6 +36,45 @@ pub struct Comparison {
 
 use content::events;
 
+/// `before` and `after` with the VEVENTs they have byte for byte in common
+/// left out (a VEVENT's lines run from `BEGIN:VEVENT` to `END:VEVENT`, its
+/// alarms inside). A stream that is not one VCALENDAR of whole VEVENTs
+/// after its head is left whole, so that it is parsed (and found
+/// unreadable) as before.
+fn differing_events(before: &str, after: &str) -> (String, String) {
+    fn split(text: &str) -> Option<(&str, Vec<&str>)> {
+        const BEGIN: &str = "BEGIN:VEVENT\r\n";
+        const END: &str = "END:VEVENT\r\n";
+        let first = text.find(BEGIN).unwrap_or(text.len());
+        let (head, mut rest) = text.split_at(first);
+        let mut blocks = Vec::new();
+        while rest.starts_with(BEGIN) {
+            let end = rest.find(END)? + END.len();
+            blocks.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+        (head.starts_with("BEGIN:VCALENDAR\r\n") && rest == "END:VCALENDAR\r\n")
+            .then_some((head, blocks))
+    }
+    let (Some((head_before, old)), Some((head_after, new))) = (split(before), split(after)) else {
+        return (before.to_owned(), after.to_owned());
+    };
+    let in_old: std::collections::HashSet<&str> = old.iter().copied().collect();
+    let in_new: std::collections::HashSet<&str> = new.iter().copied().collect();
+    let keep = |head: &str, blocks: &[&str], other: &std::collections::HashSet<&str>| {
+        let mut text = head.to_owned();
+        for block in blocks.iter().filter(|block| !other.contains(*block)) {
+            text.push_str(block);
+        }
+        text.push_str("END:VCALENDAR\r\n");
+        text
+    };
+    (
+        keep(head_before, &old, &in_new),
+        keep(head_after, &new, &in_old),
+    )
+}
+
 /// What one window's events did across the files compared.
 #[derive(Debug, Default)]
 struct WindowFinding {
@@ -82,11 +121,21 @@ impl Comparer {
         let Ok(previous) = std::fs::read(&path) else {
             return;
         };
-        let Some(before) = String::from_utf8(previous).ok().and_then(|t| events(&t)) else {
+        let Ok(previous) = String::from_utf8(previous) else {
             self.unreadable.push(path.display().to_string());
             return;
         };
-        let Some(after) = std::str::from_utf8(&output.bytes).ok().and_then(events) else {
+        let Ok(new) = std::str::from_utf8(&output.bytes) else {
+            return;
+        };
+        // Events byte-identical in both cannot differ: only the others are
+        // parsed (one changed window in a 90 MB all.ics parses a few).
+        let (previous, new) = differing_events(&previous, new);
+        let Some(before) = events(&previous) else {
+            self.unreadable.push(path.display().to_string());
+            return;
+        };
+        let Some(after) = events(&new) else {
             return;
         };
         for (key, new) in &after {
@@ -247,6 +296,24 @@ mod tests {
             Some(("rakuten-ichiba", "2020-05-17"))
         );
         assert_eq!(uid_ids("someone-else@example.com"), None);
+    }
+
+    #[test]
+    fn only_events_that_differ_are_compared() {
+        let calendar = |events: &[&str]| {
+            let mut text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n".to_owned();
+            for uid in events {
+                text.push_str(&format!("BEGIN:VEVENT\r\nUID:{uid}\r\nEND:VEVENT\r\n"));
+            }
+            text + "END:VCALENDAR\r\n"
+        };
+        let (before, after) =
+            super::differing_events(&calendar(&["a", "b", "c"]), &calendar(&["a", "B", "c"]));
+        assert_eq!(before, calendar(&["b"]));
+        assert_eq!(after, calendar(&["B"]));
+        // Not a calendar of whole events: left whole.
+        let broken = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:a\r\n";
+        assert_eq!(super::differing_events(broken, &calendar(&["a"])).0, broken);
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! rendered files into the output folder so that it is never half-written.
 //!
 //! - Two phases. Every changed file is first written in full to a temporary
-//!   file in the output folder, and all are flushed to disk; only when all
-//!   of them are there are they renamed into place (a rename within one folder is
-//!   atomic). A full disk, a read-only folder or any other write error in
+//!   file in the output folder, and all are flushed to disk together (one
+//!   `syncfs` on Linux, see [`durable`]); only when all of them are there
+//!   are they renamed into place (a rename within one folder is atomic),
+//!   and the folder is flushed once after the last rename. A full disk, a read-only folder or any other write error in
 //!   the first phase leaves every previous file byte-identical. A build
 //!   stages each file through a [`Publication`] as soon as it is rendered,
 //!   so the bytes of one file at a time are in memory, never all of them.
@@ -29,11 +30,18 @@
 //! - Temporary files are named `.maintcal-*.tmp`; those a killed build left
 //!   behind are removed by the next one that finishes, under the lock.
 //!
+//! - Skipping: [`cache`] keeps what the last build made of which inputs, so
+//!   that a build can leave a feed whose inputs did not change as it is
+//!   ([`Publication::keep`]) without rendering it again.
+//!
 //! `build --check` compares without writing ([`stale`], [`StaleCheck`]).
 
+mod cache;
+mod durable;
 mod record;
 mod stale;
 
+pub use cache::{BuildRecord, FILE_NAME as CACHE_FILE, FeedEntry, FileEntry, Stat};
 pub use stale::StaleCheck;
 
 use crate::render::manifest::{self, OwnedFile};
@@ -118,6 +126,9 @@ pub struct Publication<'d> {
     out_dir: PathBuf,
     disk: &'d dyn Disk,
     _lock: Lock,
+    /// The folder, opened before any file is staged, so that flushing its
+    /// file system reports every write error since (see [`durable`]).
+    folder: durable::Folder,
     owned: Owned,
     /// The record this build writes (from its manifest), for the mark it
     /// leaves while replacing files.
@@ -148,6 +159,7 @@ impl<'d> Publication<'d> {
     pub fn begin(out_dir: &Path, disk: &'d dyn Disk) -> anyhow::Result<Self> {
         create_folder(out_dir)?;
         let lock = lock(out_dir)?;
+        let folder = durable::Folder::open(out_dir);
         let mut report = Report::default();
         let owned = Owned::read(out_dir)?;
         if let Some(mark) = &owned.unfinished {
@@ -163,6 +175,7 @@ impl<'d> Publication<'d> {
             out_dir: out_dir.to_owned(),
             disk,
             _lock: lock,
+            folder,
             owned,
             record: Vec::new(),
             report,
@@ -181,8 +194,26 @@ impl<'d> Publication<'d> {
             .check_may_write(&self.out_dir, names.iter().map(String::as_str))
     }
 
+    /// Whether the folder holds one whole build: no mark of a build
+    /// stopped while replacing files, no temporary file left behind.
+    pub fn is_clean(&self) -> bool {
+        self.owned.unfinished.is_none() && self.leftovers.is_empty()
+    }
+
+    /// Counts `file_name` as produced by this build and left as it is: the
+    /// caller knows (from the [`BuildRecord`]) that its bytes on disk are
+    /// the ones this build would write.
+    pub fn keep(&mut self, file_name: &str) -> anyhow::Result<()> {
+        self.owned.check_may_write(&self.out_dir, [file_name])?;
+        self.names.push(file_name.to_owned());
+        let path = self.out_dir.join(file_name);
+        self.report.files.push((path, Written::Unchanged));
+        Ok(())
+    }
+
     /// Stages one file: unchanged bytes are left alone, changed ones are
-    /// written in full to a temporary file beside it and flushed to disk.
+    /// written in full to a temporary file beside it (flushed to disk in
+    /// [`Publication::finish`]).
     pub fn add(&mut self, output: &Output) -> anyhow::Result<Written> {
         let path = self.out_dir.join(&output.file_name);
         self.owned
@@ -213,15 +244,7 @@ impl<'d> Publication<'d> {
     /// removing the files the previous build made and this one no longer
     /// does.
     pub fn finish(mut self) -> anyhow::Result<Report> {
-        for (temporary, path) in &self.staged {
-            flush(temporary).with_context(|| {
-                format!(
-                    "writing {} failed, so nothing in {} was changed",
-                    path.display(),
-                    self.out_dir.display()
-                )
-            })?;
-        }
+        self.folder.flush_all(&self.out_dir, &self.staged)?;
         remove_leftovers(&self.leftovers, &mut self.report.notes);
         let staged = std::mem::take(&mut self.staged);
         let (record, files): (Vec<_>, Vec<_>) = staged
@@ -461,16 +484,6 @@ fn stage(
     // It is flushed to disk in `finish`, with every other one, before any
     // is renamed.
     Ok(temporary.into_temp_path())
-}
-
-/// Flushes a staged file to disk. Done for all of them together once all
-/// are written, rather than each as it is written: a flush waits for a
-/// journal commit, which then covers every file written so far, so the
-/// files after the first find little left to do (on a build of 800 feeds,
-/// seconds of waiting become one commit). Nothing is renamed before every
-/// flush has succeeded, so the guarantee is the same.
-fn flush(temporary: &Path) -> std::io::Result<()> {
-    File::open(temporary)?.sync_all()
 }
 
 fn commit(temporary: tempfile::TempPath, path: &Path, done: &[String]) -> anyhow::Result<()> {

@@ -90,15 +90,18 @@ impl Loaded {
     /// expanded windows), rendered in file and line order, to `out`. The
     /// loader's are handed over: a second report has only its own `later`
     /// ones.
+    /// Writes every warning, the loader's and `later` together, and says
+    /// how many there were.
     pub fn write_report(
         &self,
         later: Vec<Diagnostic>,
         out: &mut dyn std::io::Write,
-    ) -> std::io::Result<()> {
+    ) -> std::io::Result<usize> {
         let mut all = self.warnings.take();
         all.extend(later);
         in_report_order(&mut all);
-        self.sources.write(&all, out)
+        self.sources.write(&all, out)?;
+        Ok(all.len())
     }
 }
 

@@ -6,6 +6,7 @@
 //! agree on the archive names; the published crate holds no site, CI or
 //! benchmark files. Self-contained: no `tests/common`.
 
+use crate::support::published;
 use assert_cmd::Command;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -38,7 +39,7 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut found = Vec::new();
     let mut todo = vec![dir.to_path_buf()];
     while let Some(folder) = todo.pop() {
-        for entry in std::fs::read_dir(folder).unwrap() {
+        for entry in published(&folder) {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 todo.push(path);

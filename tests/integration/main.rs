@@ -18,6 +18,7 @@ mod diagnostics;
 mod dst_edges;
 mod dst_property;
 mod english;
+mod incremental;
 mod injection;
 mod limits;
 mod list_format;

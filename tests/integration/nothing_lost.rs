@@ -13,6 +13,7 @@
 // Pipes, signals and /dev/full: Unix only.
 #![cfg(unix)]
 
+use crate::support::published;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -54,8 +55,7 @@ fn write_schedules(dir: &Path, groups: usize, hour: u32, overlap: bool) {
 /// Every entry of `dir` but maintcal's hidden ones, with its bytes (empty
 /// for a folder).
 fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
+    published(dir)
         .map(|entry| entry.unwrap())
         .filter_map(|entry| {
             let name = entry.file_name().into_string().unwrap();
@@ -263,8 +263,7 @@ fn everything(
     std::time::SystemTime,
     BTreeMap<String, (Vec<u8>, std::time::SystemTime)>,
 ) {
-    let entries = std::fs::read_dir(dir)
-        .unwrap()
+    let entries = published(dir)
         .map(|entry| {
             let entry = entry.unwrap();
             let meta = entry.metadata().unwrap();
@@ -437,8 +436,7 @@ fn assert_detected_and_repaired(
         text(&built.stderr)
     );
     assert_eq!(&contents(out), expected);
-    let hidden: Vec<_> = std::fs::read_dir(out)
-        .unwrap()
+    let hidden: Vec<_> = published(out)
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|n| n.starts_with(".maintcal-"))
         .collect();

@@ -24,8 +24,7 @@ fn section<'a>(description: &'a str, heading: &str) -> &'a str {
 #[test]
 fn writes_one_feed_per_group_and_all_and_the_page_and_manifest() {
     let out = build(&notice());
-    let mut names: Vec<String> = std::fs::read_dir(out.path())
-        .unwrap()
+    let mut names: Vec<String> = published(out.path())
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();

@@ -25,8 +25,7 @@ struct FileState {
 
 fn snapshot(dir: &Path) -> BTreeMap<String, FileState> {
     use std::os::unix::fs::MetadataExt;
-    std::fs::read_dir(dir)
-        .unwrap()
+    published(dir)
         .map(|entry| {
             let entry = entry.unwrap();
             let meta = entry.metadata().unwrap();
@@ -50,8 +49,7 @@ fn snapshot(dir: &Path) -> BTreeMap<String, FileState> {
 
 /// Names only: a running build renames its temporary files away.
 fn temporaries(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir)
-        .unwrap()
+    published(dir)
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .filter(|name| name.starts_with(".maintcal-"))
         .collect()

@@ -145,8 +145,7 @@ fn assert_manifest_matches_disk(out: &Path) {
         .map(|f| f["file"].as_str().unwrap())
         .collect();
     recorded.sort();
-    let mut on_disk: Vec<String> = std::fs::read_dir(out)
-        .unwrap()
+    let mut on_disk: Vec<String> = published(out)
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .filter(|name| name != "feeds.json")
         .collect();
@@ -621,8 +620,7 @@ fn a_feed_address_too_long_for_google_gets_a_warning() {
     let out = tempfile::tempdir().unwrap();
     let (result, _, stderr) = build_into(notice(), out.path(), &["--base-url", &long]);
     result.unwrap_or_else(|e| panic!("{e:#}\n{stderr}"));
-    let feeds: Vec<String> = std::fs::read_dir(out.path())
-        .unwrap()
+    let feeds: Vec<String> = published(out.path())
         .map(|entry| entry.unwrap().file_name().into_string().unwrap())
         .filter(|name| name.ends_with(".ics"))
         .collect();

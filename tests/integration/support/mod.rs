@@ -99,10 +99,24 @@ pub fn build_into(
     run(&args)
 }
 
+/// The build record a build leaves in the output folder (a cache, not
+/// published output: `incremental::` tests it); [`files`] and [`tree`]
+/// leave it out.
+pub const BUILD_RECORD: &str = ".maintcal.cache";
+
+/// The entries of an output folder, as `read_dir` gives them, without the
+/// build record.
+pub fn published(
+    dir: impl AsRef<Path>,
+) -> impl Iterator<Item = std::io::Result<std::fs::DirEntry>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter(|e| e.as_ref().map_or(true, |e| e.file_name() != BUILD_RECORD))
+}
+
 /// The files of a folder (not below it): (name, bytes), sorted by name.
 pub fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
+    let mut files: Vec<(String, Vec<u8>)> = published(dir)
         .map(|e| {
             let path = e.unwrap().path();
             (
@@ -131,6 +145,9 @@ pub fn tree(root: &Path) -> Vec<String> {
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
+            if path.file_name().is_some_and(|name| name == BUILD_RECORD) {
+                continue;
+            }
             found.push(
                 path.strip_prefix(root)
                     .unwrap()
