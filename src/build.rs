@@ -354,6 +354,7 @@ pub(crate) fn output_names(schedules: &Schedules) -> Vec<String> {
         .chain([feed::ALL_FEED_ID.to_owned()])
         .map(|id| format!("{id}.{}", render::ics::EXTENSION))
         .chain([render::atom::FILE_NAME.to_owned()])
+        .chain(render::html::assets().map(|(name, _)| name.to_owned()))
         .chain([render::html::Html.file_name().to_owned()])
         .chain(windows)
         .chain([render::manifest::Manifest.file_name().to_owned()])
@@ -425,10 +426,14 @@ fn render_expanded<E: From<RenderError>>(
     let site = site::plan(expanded, &feeds, base_url.as_deref(), as_of);
     // The index, then the windows' pages, then the manifest, which
     // records them all.
+    for (file_name, bytes) in render::html::assets() {
+        other(file_name.to_owned(), bytes, &mut files)?;
+    }
     let index = render::html::Html;
     let bytes = index.render(&site, &files)?;
     other(index.file_name().to_owned(), bytes, &mut files)?;
-    for (file_name, bytes) in render::html::pages(&site)? {
+    for page in render::html::pages(&site) {
+        let (file_name, bytes) = page?;
         other(file_name, bytes, &mut files)?;
     }
     let manifest = render::manifest::Manifest;
@@ -619,9 +624,9 @@ mod tests {
         .expect("the fixture renders");
         let feeds = feed::count(&expanded);
         assert!(feeds > 2, "{files:?}");
-        // The feeds, the feed of notices, the index, a page per window
-        // (three), the manifest.
-        assert_eq!(files.len(), feeds + 3 + 3, "{files:?}");
+        // The feeds, the feed of notices, the stylesheet and the script,
+        // the index, a page per window (three), the manifest.
+        assert_eq!(files.len(), feeds + 5 + 3, "{files:?}");
         assert_eq!(expanded.feeds_planned.load(Ordering::Relaxed), feeds);
     }
 }

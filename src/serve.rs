@@ -211,6 +211,8 @@ fn content_type(name: &str) -> &'static str {
         Some("html") => "text/html; charset=utf-8",
         Some("json") => "application/json",
         Some("atom") => "application/atom+xml",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
         _ => "application/octet-stream",
     }
 }

@@ -23,8 +23,8 @@ fn build_prints_one_line_per_feed_and_rebuilds_byte_identically() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert_eq!(
         lines.len(),
-        13,
-        "8 feeds, the notices, the page, the two windows' pages and the manifest: {stdout}"
+        15,
+        "8 feeds, the notices, the stylesheet and script, the page, the two windows' pages and the manifest: {stdout}"
     );
     assert!(
         lines

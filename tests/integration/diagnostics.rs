@@ -699,6 +699,8 @@ proptest! {
                         "out/all.ics",
                         "out/feeds.json",
                         "out/index.html",
+                        "out/maintcal.css",
+                        "out/maintcal.js",
                         "out/notices.atom",
                         "out/ops.w.html",
                     ].map(str::to_owned),

@@ -40,6 +40,8 @@ fn english_two_zone_feeds_byte_for_byte() {
             "eu-storage.ics",
             "feeds.json",
             "index.html",
+            "maintcal.css",
+            "maintcal.js",
             "notices.atom"
         ]
     );

@@ -38,6 +38,8 @@ fn writes_one_feed_per_group_and_all_and_the_page_and_manifest() {
             "ichiba.ics",
             "index.html",
             "mail-magazine.ics",
+            "maintcal.css",
+            "maintcal.js",
             "notices.atom",
             "points.ics",
             "rakuten-ichiba.2020-05-17.html",

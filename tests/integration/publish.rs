@@ -80,12 +80,12 @@ fn a_second_build_rewrites_nothing() {
     let first = snapshot(out.path());
     assert_eq!(
         first.len(),
-        13,
-        "8 feeds, notices.atom, index.html, two windows' pages, feeds.json"
+        15,
+        "8 feeds, notices.atom, the stylesheet and script, index.html, two windows' pages, feeds.json"
     );
     let stdout = must_build(&notice(), out.path());
     assert_eq!(snapshot(out.path()), first, "inode or mtime changed");
-    assert_eq!(stdout.lines().count(), 13);
+    assert_eq!(stdout.lines().count(), 15);
     assert!(
         stdout.lines().all(|l| l.ends_with("(unchanged)")),
         "{stdout}"
@@ -144,6 +144,8 @@ fn a_removed_groups_feed_disappears_and_foreign_files_survive() {
             "feeds.json",
             "holidays.ics",
             "index.html",
+            "maintcal.css",
+            "maintcal.js",
             "notices.atom",
             "shop.db-june.html",
             "shop.web-june.html",
@@ -200,7 +202,7 @@ fn build_check_names_every_stale_file_including_page_manifest_and_removals() {
     must_build(&case("publish-before"), out.path());
     let (result, stdout, _) = build_in(&case("publish-before"), out.path(), &["--check"]);
     result.unwrap();
-    assert!(stdout.contains("10 files up to date"), "{stdout}");
+    assert!(stdout.contains("12 files up to date"), "{stdout}");
     let before = snapshot(out.path());
     let (result, _, _) = build_in(&case("publish-after"), out.path(), &["--check"]);
     let error = result.unwrap_err();

@@ -32,6 +32,8 @@ fn each_opted_in_service_gets_a_feed_beside_its_group() {
             "example-shop.night.html",
             "feeds.json",
             "index.html",
+            "maintcal.css",
+            "maintcal.js",
             "notices.atom",
             "storefront.cart.ics",
             "storefront.ics",

@@ -386,11 +386,16 @@ fn markup_in_a_schedule_is_text_on_the_page_and_data_in_the_manifest() {
     let root = page.root_element();
     // Nothing from the schedule became an element or an attribute.
     assert!(select(root, "img, iframe, b").is_empty(), "{html}");
-    // One script, the page's own, which holds no schedule text.
+    // One script, the site's own file, and no inline script or style: no
+    // schedule text can reach either.
     let scripts = select(root, "script");
     assert_eq!(scripts.len(), 1);
-    assert!(!text(scripts[0]).contains("alert"));
-    assert_eq!(select(root, "style").len(), 1, "only the page's own style");
+    assert_eq!(scripts[0].value().attr("src"), Some("maintcal.js"));
+    assert!(text(scripts[0]).is_empty());
+    assert!(select(root, "style").is_empty(), "{html}");
+    let sheets = select(root, "link[rel=stylesheet]");
+    assert_eq!(sheets.len(), 1);
+    assert_eq!(sheets[0].value().attr("href"), Some("maintcal.css"));
     for element in select(root, "*") {
         for (name, value) in element.value().attrs() {
             assert!(!name.starts_with("on"), "{name}={value}");

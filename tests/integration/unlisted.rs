@@ -73,6 +73,8 @@ fn rest_gives_the_feeds_and_list_that_listing_the_services_gives() {
             "db.ics",
             "feeds.json",
             "index.html",
+            "maintcal.css",
+            "maintcal.js",
             "notices.atom",
             "shop.upgrade.html",
             "shop.weekly.html",

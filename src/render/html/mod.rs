@@ -29,6 +29,27 @@ const SCRIPT: &str = include_str!("../../../templates/page.js");
 /// The stylesheet every page has; its colours come from `palette`.
 const STYLE: &str = include_str!("../../../templates/page.css");
 
+/// The stylesheet and the script, one file each beside the pages rather
+/// than inside every page: with a page per window, a large site holds tens
+/// of thousands of pages, and 9 KB of them each would be the same bytes
+/// (the browser fetches these once and keeps them).
+pub const STYLESHEET_FILE: &str = "maintcal.css";
+pub const SCRIPT_FILE: &str = "maintcal.js";
+
+/// The shared files every page links to: (name, bytes).
+pub fn assets() -> [(&'static str, Vec<u8>); 2] {
+    let css = format!(
+        ":root {{ color-scheme: light dark; {} }}\n\
+         @media (prefers-color-scheme: dark) {{\n  :root {{ {} }}\n}}\n{STYLE}",
+        palette::LIGHT.css(),
+        palette::DARK.css(),
+    );
+    [
+        (STYLESHEET_FILE, css.into_bytes()),
+        (SCRIPT_FILE, SCRIPT.as_bytes().to_vec()),
+    ]
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct Html;
 
@@ -94,10 +115,8 @@ impl SiteFormat for Html {
 /// What every page's `<head>` and script need.
 struct Head {
     lang: &'static str,
-    light: String,
-    dark: String,
+    stylesheet: &'static str,
     script: &'static str,
-    style: &'static str,
     /// `<link rel="alternate">`s: the feeds, in the index.
     alternates: Vec<Alternate>,
 }
@@ -116,10 +135,8 @@ impl Head {
                 Language::Japanese => "ja",
                 Language::English => "en",
             },
-            light: palette::LIGHT.css(),
-            dark: palette::DARK.css(),
-            script: SCRIPT,
-            style: STYLE,
+            stylesheet: STYLESHEET_FILE,
+            script: SCRIPT_FILE,
             alternates: Vec::new(),
         }
     }

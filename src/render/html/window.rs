@@ -15,11 +15,12 @@ use askama::Template;
 use chrono::NaiveDate;
 
 /// Every window's page: its file name and bytes.
-pub fn pages(site: &Site) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+/// Each window's page, rendered as it is asked for: a large site has tens of
+/// thousands, which are handed on one at a time and never held together.
+pub fn pages(site: &Site) -> impl Iterator<Item = Result<(String, Vec<u8>), RenderError>> + '_ {
     site.pages
         .iter()
         .map(|page| Ok((page.file_name.clone(), render(page)?)))
-        .collect()
 }
 
 fn render(page: &WindowPage) -> Result<Vec<u8>, RenderError> {
