@@ -339,12 +339,11 @@ enum Produced {
 /// anything is rendered, so that a build refuses a folder where they would
 /// overwrite files maintcal did not write before it stages any.
 pub(crate) fn output_names(schedules: &Schedules) -> Vec<String> {
-    let windows = schedules.calendars.iter().flat_map(|calendar| {
-        calendar
-            .windows
-            .iter()
-            .map(|window| feed::window_page(&calendar.id, &window.id))
-    });
+    let windows = (schedules.calendars.iter())
+        .filter(|calendar| calendar.window_pages)
+        .flat_map(|calendar| {
+            (calendar.windows.iter()).map(|window| feed::window_page(&calendar.id, &window.id))
+        });
     // Each group's feed, then its services' (as `feed::plan_nth` orders them).
     (schedules.groups())
         .flat_map(|(_, group)| {
@@ -453,7 +452,9 @@ fn render_feed(
     // calendar's own `url`, if any.
     if let Some(base) = base_url {
         for event in &mut feed.events {
-            event.url = Some(format!("{base}{}", event.page));
+            if let Some(page) = &event.page {
+                event.url = Some(format!("{base}{page}"));
+            }
         }
     }
     let file_name = format!("{}.{}", feed.id, render::ics::EXTENSION);

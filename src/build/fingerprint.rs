@@ -322,6 +322,7 @@ fn settings(common: &[u8; 32], calendar: &Calendar) -> [u8; 32] {
         revised,
         base_url,
         keep_past_months,
+        window_pages,
         remind,
         groups: _,
         windows: _,
@@ -339,7 +340,14 @@ fn settings(common: &[u8; 32], calendar: &Calendar) -> [u8; 32] {
         title,
         refresh_hours,
     ));
-    hasher.debug(&(revision, revised, base_url, keep_past_months, remind));
+    hasher.debug(&(
+        revision,
+        revised,
+        base_url,
+        keep_past_months,
+        window_pages,
+        remind,
+    ));
     hasher.finish()
 }
 

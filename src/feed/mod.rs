@@ -95,8 +95,8 @@ pub struct FeedEvent {
     pub url: Option<String>,
     /// The window's own page, relative to the site (see [`window_page`]),
     /// with `#<rule date>` for one occurrence; a build with a base URL makes
-    /// it the event's `url`.
-    pub page: String,
+    /// it the event's `url`. `None` where the calendar has no window pages.
+    pub page: Option<String>,
     /// First start and last end over all occurrences (for VTIMEZONE spans).
     pub first_instant: DateTime<Utc>,
     pub last_instant: DateTime<Utc>,

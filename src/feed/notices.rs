@@ -42,6 +42,8 @@ pub struct Notices {
 pub struct Notice {
     pub calendar_id: String,
     pub window_id: String,
+    /// Whether the window has a page of its own (`window_pages`).
+    pub has_page: bool,
     /// For a changed occurrence: the date the rule gives for it.
     pub rule_date: Option<NaiveDate>,
     /// When the window (or the change) was last revised.
@@ -62,13 +64,17 @@ impl Notice {
     }
 
     /// The notice's own page, relative to the site: its window's page, at
-    /// the changed occurrence's anchor for a change.
-    pub fn page(&self) -> String {
+    /// the changed occurrence's anchor for a change; `None` where the
+    /// calendar has no window pages.
+    pub fn page(&self) -> Option<String> {
+        if !self.has_page {
+            return None;
+        }
         let page = super::window_page(&self.calendar_id, &self.window_id);
-        match self.rule_date {
+        Some(match self.rule_date {
             Some(date) => format!("{page}#{}", super::occurrence_anchor(date)),
             None => page,
-        }
+        })
     }
 }
 
@@ -183,6 +189,7 @@ fn window_notice(calendar: &Calendar, window: &WindowOccurrences, change: Option
         }
         Notice {
             calendar_id: calendar.id.clone(),
+            has_page: calendar.window_pages,
             window_id: window.window.id.clone(),
             rule_date,
             updated,

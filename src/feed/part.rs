@@ -92,11 +92,13 @@ impl Part<'_> {
                 sequence: self.calendar.revision.saturating_add(revision),
                 revised: self.calendar.revised.map_or(revised, |c| c.max(revised)),
                 url: self.calendar.url.clone(),
-                page: format!(
-                    "{}#{}",
-                    super::window_page(&self.calendar.id, &self.window.id),
-                    super::occurrence_anchor(occurrence.rule_date)
-                ),
+                page: self.calendar.window_pages.then(|| {
+                    format!(
+                        "{}#{}",
+                        super::window_page(&self.calendar.id, &self.window.id),
+                        super::occurrence_anchor(occurrence.rule_date)
+                    )
+                }),
                 first_instant: instants.0,
                 last_instant: instants.1,
                 // No alarm for a window that will not happen.
@@ -156,7 +158,8 @@ impl Part<'_> {
         };
         let mut master = event_at(&first, (dtstart_instant, dtend_instant));
         // The series stands for every occurrence: the page, not one anchor.
-        master.page = super::window_page(&self.calendar.id, &self.window.id);
+        master.page = (self.calendar.window_pages)
+            .then(|| super::window_page(&self.calendar.id, &self.window.id));
         let duration = dtend_instant - dtstart_instant;
         let end = match rule.end {
             RecurrenceEnd::Until(_) => {

@@ -65,7 +65,14 @@ fn entry(notice: &Notice, base_url: Option<&str>) -> Entry {
     entry.set_title(Text::plain(notice.title.as_str()));
     entry.set_updated(fixed(notice.updated));
     entry.set_links(vec![link(
-        format!("{}{}", base_url.unwrap_or_default(), notice.page()),
+        format!(
+            "{}{}",
+            base_url.unwrap_or_default(),
+            // Without window pages, the subscribe page.
+            notice
+                .page()
+                .unwrap_or_else(|| super::html::FILE_NAME.to_owned())
+        ),
         "alternate",
         Some("text/html"),
     )]);

@@ -22,6 +22,8 @@ pub const INDEX_WINDOWS: usize = 12;
 pub struct SiteOccurrence {
     /// The window's page (a file name) and this occurrence's anchor on it.
     pub page: String,
+    /// Whether that page is written (`window_pages`).
+    pub has_page: bool,
     pub anchor: String,
     /// The window's own title, where the schedule gives one.
     pub title: Option<String>,
@@ -125,6 +127,7 @@ pub fn pages(expanded: &Expanded) -> Vec<WindowPage> {
     expanded
         .calendars
         .iter()
+        .filter(|table| table.calendar.window_pages)
         .flat_map(|table| {
             let calendar = table.calendar;
             table.windows.iter().map(move |expanded_window| {
@@ -219,6 +222,7 @@ fn occurrence_of(calendar: &Calendar, occurrence: &Occurrence, span: Span) -> Si
     let usual = crate::expand::local_span(occurrence.start.date(), window.hours);
     SiteOccurrence {
         page: window_page(&calendar.id, &window.id),
+        has_page: calendar.window_pages,
         anchor: occurrence_anchor(occurrence.rule_date),
         title: window.title.clone(),
         timezone: calendar.timezone,

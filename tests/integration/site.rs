@@ -779,3 +779,40 @@ fn every_event_links_to_its_windows_page_when_the_address_is_known() {
             .all(|(_, url)| url.is_none())
     );
 }
+
+/// `window_pages = false`: no page per window, so no event, index entry or
+/// notice links to one; the events link to the calendar's own `url`.
+#[test]
+fn a_calendar_without_window_pages_writes_none_and_links_to_none() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["eu.toml", "us.toml"] {
+        let text = std::fs::read_to_string(case("english-saas").join(name)).unwrap();
+        let text = text.replacen("[calendar]\n", "[calendar]\nwindow_pages = false\n", 1);
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = build_with(dir.path(), &["--base-url", "https://status.example/m/"]);
+    let names: Vec<String> = files(out.path()).into_iter().map(|(n, _)| n).collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.ends_with(".html") || n == "index.html"),
+        "{names:?}"
+    );
+    let all = read(out.path(), "all.ics");
+    let urls: std::collections::BTreeSet<&str> = all
+        .lines()
+        .filter_map(|line| line.strip_prefix("URL:"))
+        .collect();
+    // Only the US calendar gives a `url`; none links to a window's page.
+    assert_eq!(
+        urls.into_iter().collect::<Vec<_>>(),
+        ["https://status.acme.example/maintenance"]
+    );
+    let index = read(out.path(), "index.html");
+    assert!(!index.contains("class=\"details\""), "{index}");
+    let atom = read(out.path(), "notices.atom");
+    assert!(
+        !atom.contains(".html#") && atom.contains("https://status.example/m/index.html"),
+        "{atom}"
+    );
+}

@@ -229,6 +229,8 @@ fn feed_view<'a>(words: &'static Words, feed: &'a SiteFeed) -> FeedView<'a> {
 struct OccurrenceView {
     /// Its window's page and its anchor there.
     page: String,
+    /// Whether the page exists to link to.
+    has_page: bool,
     anchor: String,
     /// Its element's id: the anchor on its window's page; on the index,
     /// where windows meet, the page's name and the anchor.
@@ -267,6 +269,7 @@ impl OccurrenceView {
         let revised = occurrence.revised.with_timezone(&occurrence.timezone);
         OccurrenceView {
             page: occurrence.page.clone(),
+            has_page: occurrence.has_page,
             anchor: occurrence.anchor.clone(),
             id: if on_index {
                 let stem = occurrence.page.trim_end_matches(".html");

@@ -52,6 +52,10 @@ pub struct Calendar {
     /// Past windows older than this many months before the schedules'
     /// newest revision are left out of the feeds (see `horizon`).
     pub keep_past_months: u32,
+    /// Whether each window gets a page of its own, which every event links
+    /// to (`window_pages`; on by default). A calendar of tens of thousands
+    /// of windows may turn them off: each page is a file to write and serve.
+    pub window_pages: bool,
     /// Alarms before each window's start, in minutes (`remind`).
     pub remind: Vec<u32>,
     /// In the order the file declares them.

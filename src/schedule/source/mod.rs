@@ -56,6 +56,9 @@ pub struct CalendarSource {
     /// How many months of past windows the feeds keep (24 by default).
     #[serde(default)]
     pub keep_past_months: Option<Spanned<u32>>,
+    /// Whether each window gets a page of its own (`true` by default).
+    #[serde(default)]
+    pub window_pages: Option<Spanned<bool>>,
     /// Alarms before every window's start (`["1d", "2h"]`), VALARM.
     #[serde(default)]
     pub remind: Option<Spanned<Vec<Spanned<String>>>>,

@@ -128,6 +128,10 @@ impl Validator {
             remind,
             base_url,
             keep_past_months,
+            window_pages: calendar
+                .window_pages
+                .as_ref()
+                .is_none_or(|on| *on.get_ref()),
             groups,
             windows,
         })
