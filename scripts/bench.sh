@@ -13,6 +13,9 @@
 #                               ../shared/bench from the repository; needs
 #                               python3; peer-large is 67 MB of schedules
 #                               and writes about 180 MB)
+#   peer-medium-nopages peer-large-nopages
+#                               the same with `window_pages = false`: no
+#                               page per window (one file per window)
 #
 # The schedules are written once per size into WORK/SIZE/schedules (kept
 # for the next run; delete WORK to write them again). Then, REPEAT times
@@ -78,7 +81,14 @@ schedules() {
   [ -d "$dir/schedules" ] && return
   mkdir -p "$dir"
   case $size in
-    peer-*) python3 "$PEER_BENCH/to_maintcal.py" "${size#peer-}" "$dir" >/dev/null ;;
+    peer-*)
+      local peer=${size#peer-}
+      python3 "$PEER_BENCH/to_maintcal.py" "${peer%-nopages}" "$dir" >/dev/null
+      # The same schedules without a page per window (`window_pages`).
+      if [[ $size == *-nopages ]]; then
+        find "$dir/schedules" -name '*.toml' ! -name maintcal.toml \
+          -exec sed -i 's/^\[calendar\]$/[calendar]\nwindow_pages = false/' {} +
+      fi ;;
     *) "$workload" "$size" "$dir/schedules" >/dev/null ;;
   esac
 }
