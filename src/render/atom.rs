@@ -44,7 +44,7 @@ pub fn notice_id(key: &str) -> String {
 /// The page's address (the folder's, ending in `/`), or `index.html`
 /// relative to the feed when the base URL is unknown.
 fn page(base_url: Option<&str>) -> String {
-    base_url.map_or_else(|| super::html::FILE_NAME.to_owned(), str::to_owned)
+    base_url.map_or_else(|| super::INDEX_FILE_NAME.to_owned(), str::to_owned)
 }
 
 fn fixed(at: DateTime<Utc>) -> FixedDateTime {
@@ -71,7 +71,7 @@ fn entry(notice: &Notice, base_url: Option<&str>) -> Entry {
             // Without window pages, the subscribe page.
             notice
                 .page()
-                .unwrap_or_else(|| super::html::FILE_NAME.to_owned())
+                .unwrap_or_else(|| super::INDEX_FILE_NAME.to_owned())
         ),
         "alternate",
         Some("text/html"),

@@ -11,6 +11,10 @@ pub(crate) mod manifest;
 
 use crate::site::{FileRecord, Site};
 
+/// The subscribe page's file name: `html` writes it, and the feed of notices
+/// (`atom`) links to it; here so that neither imports the other for it.
+pub const INDEX_FILE_NAME: &str = "index.html";
+
 /// An output built from every feed at once.
 pub trait SiteFormat {
     /// The file's name in the output folder.

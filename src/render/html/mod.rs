@@ -22,7 +22,7 @@ use crate::site::{FileRecord, Links, Site, SiteFeed, SiteOccurrence};
 use crate::words::Words;
 use askama::Template;
 
-pub const FILE_NAME: &str = "index.html";
+pub const FILE_NAME: &str = super::INDEX_FILE_NAME;
 
 /// The script every page ends with (see `templates/page.js`).
 const SCRIPT: &str = include_str!("../../../templates/page.js");
