@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime};
 /// debounces an editor's burst of writes into one rebuild.
 const POLL: Duration = Duration::from_millis(300);
 
-/// Set by Ctrl-C. A static, so a second handler (refused by `ctrlc`) is
+/// Set by Ctrl-C, SIGTERM or SIGHUP. A static, so a second handler (refused by `ctrlc`) is
 /// not needed: the first one already sets the flag every serve reads.
 static STOP: AtomicBool = AtomicBool::new(false);
 
@@ -43,7 +43,7 @@ pub(crate) fn serve(
         .to_ip()
         .context("the server has no IP address")?;
     let base_url = base_url(address);
-    // Ctrl-C ends the loop below, so the temporary folder is removed.
+    // Ctrl-C, SIGTERM or SIGHUP ends the loop below, so the temporary folder is removed.
     if let Err(error) = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst)) {
         // Only a second serve in one process gets here; the first handler
         // sets the same flag.

@@ -169,3 +169,61 @@ fn serves_the_build_and_follows_the_schedules() {
         assert!(status.success(), "{status:?}");
     }
 }
+
+/// Stopped as a service manager stops it (SIGTERM), serve ends normally and
+/// leaves no temporary folder behind.
+#[cfg(unix)]
+#[test]
+fn sigterm_ends_serve_and_removes_its_temporary_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let schedules = dir.path().join("schedules");
+    let temporary = dir.path().join("tmp");
+    std::fs::create_dir(&schedules).unwrap();
+    std::fs::create_dir(&temporary).unwrap();
+    std::fs::copy(
+        support::case("english-saas").join("us.toml"),
+        schedules.join("us.toml"),
+    )
+    .unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_maintcal"))
+        .args(["serve", "--port", "0", "--schedules"])
+        .arg(&schedules)
+        .env("TMPDIR", &temporary)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut server = Server(child);
+    let mut first = String::new();
+    BufReader::new(server.0.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("serving "), "{first}");
+    assert_eq!(
+        std::fs::read_dir(&temporary).unwrap().count(),
+        1,
+        "its build folder"
+    );
+    let pid = server.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(status) = server.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status:?}");
+    assert_eq!(
+        std::fs::read_dir(&temporary).unwrap().count(),
+        0,
+        "left behind"
+    );
+}
