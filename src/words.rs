@@ -5,7 +5,7 @@
 //! brackets, `翌03:00`), English text English ones.
 
 use crate::schedule::model::Language;
-use chrono::{Datelike, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
 /// The words of one language. In the page's words, `{…}` marks where a
 /// value goes.
@@ -127,6 +127,33 @@ impl Words {
     pub fn time_range(&self, start: NaiveDateTime, end: NaiveDateTime) -> String {
         let mut range = String::with_capacity(24);
         self.push_time_range(&mut range, start, end);
+        range
+    }
+
+    /// [`Words::time_range`] under a heading for `day`: a time on a later
+    /// day is marked as the next day's (a service's own hours after
+    /// midnight in a window that starts the evening before), where the
+    /// language marks a time itself (翌); English marks the end only.
+    pub fn time_range_on(
+        &self,
+        day: NaiveDate,
+        start: NaiveDateTime,
+        end: NaiveDateTime,
+    ) -> String {
+        let mut range = String::with_capacity(24);
+        if start.date() > day && !self.next_day_before.is_empty() {
+            range.push_str(self.next_day_before);
+        }
+        push_hh_mm(&mut range, start.time());
+        range.push('–');
+        let next_day = end.date() > day;
+        if next_day {
+            range.push_str(self.next_day_before);
+        }
+        push_hh_mm(&mut range, end.time());
+        if next_day {
+            range.push_str(self.next_day_after);
+        }
         range
     }
 
@@ -297,6 +324,31 @@ static ENGLISH: Words = Words {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_range_after_midnight_under_the_evening_before_is_marked_next_day() {
+        let day = NaiveDate::from_ymd_opt(2021, 3, 6).unwrap();
+        let at = |d: u32, h: u32| {
+            NaiveDate::from_ymd_opt(2021, 3, d)
+                .unwrap()
+                .and_hms_opt(h, 0, 0)
+                .unwrap()
+        };
+        let (ja, en) = (
+            Words::of(crate::schedule::model::Language::Japanese),
+            Words::of(crate::schedule::model::Language::English),
+        );
+        assert_eq!(ja.time_range_on(day, at(7, 0), at(7, 2)), "翌00:00–翌02:00");
+        assert_eq!(
+            en.time_range_on(day, at(7, 0), at(7, 2)),
+            "00:00–02:00 (next day)"
+        );
+        // A range on the day itself reads as `time_range` does.
+        assert_eq!(
+            ja.time_range_on(day, at(6, 22), at(7, 2)),
+            ja.time_range(at(6, 22), at(7, 2))
+        );
+        assert_eq!(en.time_range_on(day, at(6, 22), at(6, 23)), "22:00–23:00");
+    }
     use super::*;
     use chrono::NaiveDate;
 

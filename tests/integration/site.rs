@@ -477,7 +477,8 @@ fn english_page_lists_what_is_next_after_the_newest_revision() {
         .into_iter()
         .map(cells)
         .collect();
-    assert_eq!(rows[0][..2], ["primary", "Stops 00:00–02:00"]);
+    // The window starts at 23:00: its own hours are the next day's.
+    assert_eq!(rows[0][..2], ["primary", "Stops 00:00–02:00 (next day)"]);
     assert_eq!(rows[0][2], "Failover to the replica.");
     assert_eq!(rows[1][..2], ["replica", "Stops 23:00–03:00 (next day)"]);
     assert_eq!(rows[2][..2], ["backup", "Keeps running"]);

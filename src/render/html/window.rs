@@ -127,7 +127,9 @@ fn group_view<'a>(words: &'static Words, group: &'a PageGroup, hours: Hours) -> 
                 Some((day(range.start), day(range.end)))
             });
             let outage = own.or(hours);
-            GroupView::row(words, service, kind, label, outage)
+            // Under the window's date: a time after midnight says so.
+            let day = hours.map(|(start, _)| start.date());
+            GroupView::row(words, service, kind, label, outage, day)
         })
         .collect();
     GroupView {
@@ -145,6 +147,7 @@ impl GroupView<'_> {
         kind: &'static str,
         label: &'static str,
         outage: Hours,
+        day: Option<NaiveDate>,
     ) -> Row<'a> {
         Row {
             service: &service.name,
@@ -152,7 +155,9 @@ impl GroupView<'_> {
             label,
             hours: match service.kind {
                 ImpactKind::Runs => None,
-                _ => outage.map(|(start, end)| words.time_range(start, end)),
+                _ => outage.map(|(start, end)| {
+                    words.time_range_on(day.unwrap_or(start.date()), start, end)
+                }),
             },
             lacking: match &service.kind {
                 ImpactKind::Partial { unavailable } => Some(format!(
