@@ -431,7 +431,7 @@ fn render_expanded<E: From<RenderError>>(
     let index = render::html::Html;
     let bytes = index.render(&site, &files)?;
     other(index.file_name().to_owned(), bytes, &mut files)?;
-    for page in render::html::pages(&site) {
+    for page in render::html::pages(site::window_pages(expanded)) {
         let (file_name, bytes) = page?;
         other(file_name, bytes, &mut files)?;
     }

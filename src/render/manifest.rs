@@ -200,7 +200,6 @@ mod tests {
             feeds: vec![],
             windows: vec![],
             windows_count: 0,
-            pages: vec![],
         }
     }
 

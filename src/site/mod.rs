@@ -12,7 +12,7 @@
 
 mod windows;
 
-pub use windows::{PageGroup, PageService, SiteOccurrence, WindowPage};
+pub use windows::{PageGroup, PageService, SiteOccurrence, WindowPage, pages as window_pages};
 
 use crate::expand::Expanded;
 use crate::feed::{ALL_FEED_ID, Feed, FeedService};
@@ -42,8 +42,6 @@ pub struct Site {
     pub windows: Vec<SiteOccurrence>,
     /// How many occurrences end after `as_of`.
     pub windows_count: usize,
-    /// One page per window.
-    pub pages: Vec<WindowPage>,
 }
 
 #[derive(Debug, Clone)]
@@ -201,7 +199,6 @@ pub fn plan(
         feeds: site_feeds,
         windows,
         windows_count,
-        pages: windows::pages(expanded),
     }
 }
 

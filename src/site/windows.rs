@@ -123,7 +123,9 @@ pub fn index(expanded: &Expanded, as_of: Option<DateTime<Utc>>) -> (Vec<SiteOccu
 }
 
 /// Every window still in the table, each with every occurrence it has there.
-pub fn pages(expanded: &Expanded) -> Vec<WindowPage> {
+/// Made as they are asked for, so that a site of tens of thousands of
+/// windows never holds every page's plan at once.
+pub fn pages<'e>(expanded: &'e Expanded) -> impl Iterator<Item = WindowPage> + 'e {
     expanded
         .calendars
         .iter()
@@ -195,7 +197,6 @@ pub fn pages(expanded: &Expanded) -> Vec<WindowPage> {
                 }
             })
         })
-        .collect()
 }
 
 /// The start and end instants of an occurrence, as the feeds give them.

@@ -9,18 +9,18 @@
 use super::{FILE_NAME, Head, OccurrenceView, finish};
 use crate::render::RenderError;
 use crate::schedule::model::ImpactKind;
-use crate::site::{PageGroup, Site, WindowPage};
+use crate::site::{PageGroup, WindowPage};
 use crate::words::Words;
 use askama::Template;
 use chrono::NaiveDate;
 
-/// Every window's page: its file name and bytes.
-/// Each window's page, rendered as it is asked for: a large site has tens of
-/// thousands, which are handed on one at a time and never held together.
-pub fn pages(site: &Site) -> impl Iterator<Item = Result<(String, Vec<u8>), RenderError>> + '_ {
-    site.pages
-        .iter()
-        .map(|page| Ok((page.file_name.clone(), render(page)?)))
+/// Each window's page (its file name and bytes), rendered as it is asked
+/// for: a large site has tens of thousands, which are planned, rendered and
+/// handed on one at a time and never held together.
+pub fn pages<'p>(
+    pages: impl Iterator<Item = WindowPage> + 'p,
+) -> impl Iterator<Item = Result<(String, Vec<u8>), RenderError>> + 'p {
+    pages.map(|page| Ok((page.file_name.clone(), render(&page)?)))
 }
 
 fn render(page: &WindowPage) -> Result<Vec<u8>, RenderError> {
