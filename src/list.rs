@@ -46,6 +46,10 @@ pub struct Row {
     pub calendar_notes: Vec<String>,
     /// Every service the window names for this group, in its order.
     pub services: Vec<ServiceRow>,
+    /// Minutes before the start at which the feeds' alarms go off: the
+    /// window's `remind`, else the calendar's; none for a cancelled
+    /// occurrence, which has no alarm.
+    pub reminders: Vec<u32>,
 }
 
 /// What an occurrence is, as in the schedule files.
@@ -135,6 +139,14 @@ pub fn rows(
                     notes: occurrence.notes().cloned().collect(),
                     group_notes: impact.notes.clone(),
                     calendar_notes: calendar.notes.clone(),
+                    // As the feeds give them (`feed::part`).
+                    reminders: if occurrence.status == Status::Cancelled {
+                        Vec::new()
+                    } else {
+                        (occurrence.window.remind.as_ref())
+                            .unwrap_or(&calendar.remind)
+                            .clone()
+                    },
                     services: impact
                         .services
                         .iter()

@@ -112,3 +112,44 @@ fn without_remind_no_feed_has_an_alarm() {
         assert!(!text.contains("VALARM"), "{name}");
     }
 }
+
+/// `list --format json` gives each occurrence's reminders as the feeds'
+/// alarms have them: the window's own, else the calendar's, none when
+/// cancelled.
+#[test]
+fn list_gives_the_reminders_the_feeds_have() {
+    let output = maintcal()
+        .args(["list", "--format", "json", "--schedules"])
+        .arg(case("reminders"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let got: Vec<(String, String, Vec<u64>)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["window"].as_str().unwrap().to_owned(),
+                row["start"].as_str().unwrap()[..10].to_owned(),
+                (row["reminders"].as_array().unwrap().iter())
+                    .map(|m| m.as_u64().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    let s = |v: &str| v.to_owned();
+    assert_eq!(
+        got,
+        [
+            (s("upgrade"), s("2021-03-20"), vec![1440]),
+            (s("patch"), s("2021-04-17"), vec![120, 90]),
+            (s("quiet"), s("2021-05-15"), vec![]),
+            (s("weekly"), s("2021-06-05"), vec![4320]),
+            (s("weekly"), s("2021-06-12"), vec![4320]),
+            (s("weekly"), s("2021-06-19"), vec![]),
+            (s("weekly"), s("2021-06-26"), vec![4320]),
+        ]
+    );
+}
