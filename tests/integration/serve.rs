@@ -150,22 +150,7 @@ fn serves_the_build_and_follows_the_schedules() {
     // Ctrl-C (SIGINT) ends it normally, removing its temporary folder.
     #[cfg(unix)]
     {
-        let pid = server.0.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-INT", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let status = loop {
-            if let Some(status) = server.0.try_wait().unwrap() {
-                break status;
-            }
-            assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
-            std::thread::sleep(Duration::from_millis(50));
-        };
+        let status = stop(&mut server, "INT");
         assert!(status.success(), "{status:?}");
     }
 }
@@ -204,26 +189,36 @@ fn sigterm_ends_serve_and_removes_its_temporary_folder() {
         1,
         "its build folder"
     );
-    let pid = server.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
-    let deadline = Instant::now() + Duration::from_secs(5);
-    let status = loop {
-        if let Some(status) = server.0.try_wait().unwrap() {
-            break status;
-        }
-        assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = stop(&mut server, "TERM");
     assert!(status.success(), "{status:?}");
     assert_eq!(
         std::fs::read_dir(&temporary).unwrap().count(),
         0,
         "left behind"
     );
+}
+
+/// Sends the server `signal` (`INT`, `TERM`) and waits (at most 5 s) for
+/// it to end.
+#[cfg(unix)]
+fn stop(server: &mut Server, signal: &str) -> std::process::ExitStatus {
+    let pid = server.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args([&format!("-{signal}"), &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Some(status) = server.0.try_wait().unwrap() {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "serve did not stop on SIG{signal}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
