@@ -141,27 +141,30 @@ impl Words {
         end: NaiveDateTime,
     ) -> String {
         let mut range = String::with_capacity(24);
-        if start.date() > day && !self.next_day_before.is_empty() {
-            range.push_str(self.next_day_before);
-        }
-        push_hh_mm(&mut range, start.time());
-        range.push('–');
-        let next_day = end.date() > day;
-        if next_day {
-            range.push_str(self.next_day_before);
-        }
-        push_hh_mm(&mut range, end.time());
-        if next_day {
-            range.push_str(self.next_day_after);
-        }
+        self.push_time_range_on(&mut range, day, start, end);
         range
     }
 
     /// [`Words::time_range`], appended to `out`.
     pub fn push_time_range(&self, out: &mut String, start: NaiveDateTime, end: NaiveDateTime) {
-        let next_day = end.date() > start.date();
+        self.push_time_range_on(out, start.date(), start, end);
+    }
+
+    /// [`Words::time_range_on`], appended to `out`. Under its own start's
+    /// day, only an end on a later day is marked.
+    fn push_time_range_on(
+        &self,
+        out: &mut String,
+        day: NaiveDate,
+        start: NaiveDateTime,
+        end: NaiveDateTime,
+    ) {
+        if start.date() > day {
+            out.push_str(self.next_day_before);
+        }
         push_hh_mm(out, start.time());
         out.push('–');
+        let next_day = end.date() > day;
         if next_day {
             out.push_str(self.next_day_before);
         }
